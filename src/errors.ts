@@ -1,0 +1,36 @@
+// The one error type of Vigie outside the pure modules: a stable code (documented in docs/errors.md),
+// a message for people that never carries a personal value, and an optional cause.
+
+export const ERROR_CODES = {
+  E_CONFIG: 'invalid configuration (an environment variable or option)',
+  E_USAGE: 'invalid command line',
+  E_KEY_FILE: 'key file missing, unreadable, malformed or readable by others',
+  E_SOURCE_OPEN: 'source file cannot be opened',
+  E_SOURCE_ENCODING: 'source file encoding cannot be decoded',
+  E_SOURCE_FORMAT: 'source file structure cannot be read (CSV dialect, XLSX package)',
+  E_SOURCE_HEADER: 'source file has no usable header row',
+  E_MAPPING: 'column mapping file is invalid',
+  E_STORE: 'the store cannot be opened or is inconsistent',
+  E_NO_INDEX: 'no index has been published yet',
+  E_BREACH: 'unknown or invalid breach',
+  E_INPUT: 'an identifier given to check is invalid',
+  E_PROTOCOL: 'a protocol message is malformed or fails verification',
+  E_PROOF: 'the server proof does not verify',
+  E_RATE_LIMITED: 'too many requests',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class VigieError extends Error {
+  override readonly name = 'VigieError';
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+export function isVigieError(error: unknown): error is VigieError {
+  return error instanceof VigieError;
+}
