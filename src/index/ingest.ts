@@ -1,0 +1,484 @@
+// Ingest: streams leak files once, canonicalizes each row's identifiers, evaluates them on every core, stores only
+// y and what was found, then builds and publishes a new index, all in one transaction (DESIGN §1.5, §4): a crash
+// leaves the published index as it was, and a rerun gives the same counts.
+
+import { basename } from 'node:path';
+import { VigieError } from '../errors.js';
+import { categoriesOf, categoryBit, CATEGORIES, type Category } from '../identifiers/categories.js';
+import {
+  canonical,
+
+  normalizeDate,
+  normalizeEmail,
+  normalizeName,
+  normalizeNir,
+  normalizePhone,
+  personValue,
+  type IdentifierType,
+} from '../identifiers/index.js';
+import type { Manifest } from '../lookup/protocol.js';
+import { openSource, type Mapping, type Source, type SourceColumn } from '../source/index.js';
+import type { Field } from '../source/fields.js';
+import type { EvaluatorPool } from './evaluator-pool.js';
+import { Y_BYTES } from './evaluator-core.js';
+import { buildIndex } from './index-builder.js';
+import type { SqliteStore } from './sqlite-store.js';
+import type { BreachStats, ColumnStats, SourceFileStats } from './stats.js';
+
+export const BREACH_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+export interface RejectRecord {
+  file: string;
+  line: number;
+  column: string | null;
+  reason: string;
+  action: 'row rejected' | 'field ignored';
+}
+
+export interface IngestProgress {
+  phase: 'reading' | 'building' | 'done';
+  file: string;
+  rowsRead: number;
+  bytesRead: number;
+  bytesTotal: number | null;
+  evaluations: number;
+  elapsedMs: number;
+}
+
+export interface IngestOptions {
+  store: SqliteStore;
+  pool: EvaluatorPool;
+  keyId: string;
+  breachId: string;
+  title?: string;
+  files: string[];
+  mapping?: Mapping;
+  onReject?: (reject: RejectRecord) => void;
+  onProgress?: (progress: IngestProgress) => void;
+  /** Date at which persons under 18 count as minors (default: today). */
+  asOf?: Date;
+  now?: () => Date;
+}
+
+export interface IngestSummary {
+  breachId: string;
+  indexId: string;
+  rowsRead: number;
+  rowsIndexed: number;
+  rowsRejected: number;
+  identifiers: Record<IdentifierType, number>;
+  persons: number;
+  nirKeyMissing: number;
+  nirKeyWrong: number;
+  evaluations: number;
+  rejectReasons: Record<string, number>;
+  fieldIssues: Record<string, number>;
+  unmappedColumns: string[];
+  files: SourceFileStats[];
+  manifest: Manifest;
+  durationMs: number;
+}
+
+interface RowIdentifiers {
+  line: number;
+  mask: number;
+  types: IdentifierType[];
+  /** Index into types/canonicals of the identifier that stands for the person (NIR, else name + birth date). */
+  personIndex: number;
+  department: string;
+  minor: boolean;
+}
+
+interface Batch {
+  rows: RowIdentifiers[];
+  canonicals: string[];
+}
+
+const EMPTY_COUNTS = (): Record<IdentifierType, number> => ({ nir: 0, email: 0, phone: 0, person: 0 });
+
+/** Department of a French postcode (DATA.md §2): 97x/98x overseas on 3 digits, Corsica 2A/2B, otherwise 2 digits. */
+export function departmentOf(postcode: string): string {
+  const digits = postcode.replace(/\s+/g, '');
+  if (!/^\d{5}$/.test(digits)) return 'unknown';
+  if (digits.startsWith('97') || digits.startsWith('98')) return digits.slice(0, 3);
+  if (digits.startsWith('20')) return Number(digits) < 20200 ? '2A' : '2B';
+  if (digits.startsWith('00')) return 'unknown';
+  return digits.slice(0, 2);
+}
+
+function isMinor(birthDate: string, asOf: Date): boolean {
+  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
+  const eighteenth = Date.UTC(y + 18, m - 1, d);
+  return eighteenth > asOf.getTime();
+}
+
+export async function ingest(options: IngestOptions): Promise<IngestSummary> {
+  const { store, pool, keyId, breachId } = options;
+  if (!BREACH_ID_PATTERN.test(breachId)) {
+    throw new VigieError('E_BREACH', `breach id must be 1-64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit`);
+  }
+  if (options.files.length === 0) throw new VigieError('E_USAGE', 'no source file given');
+  const now = options.now ?? (() => new Date());
+  const started = now();
+  const asOf = options.asOf ?? started;
+  const title = options.title ?? store.breach(breachId)?.title ?? breachId;
+  const clock = performance.now();
+
+  // Open every file before taking the write lock, so that an unreadable file fails fast and changes nothing.
+  const sources: Source[] = [];
+  for (const file of options.files) sources.push(await openSource(file, options.mapping === undefined ? {} : { mapping: options.mapping }));
+
+  store.bindKey(keyId);
+  const db = store.db;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const stamp = started.toISOString();
+    db.prepare(
+      `INSERT INTO breaches (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET title = excluded.title, updated_at = excluded.updated_at`,
+    ).run(breachId, title, stamp, stamp);
+    const breachNum = (db.prepare('SELECT num FROM breaches WHERE id = ?').get(breachId) as { num: number }).num;
+    db.prepare('DELETE FROM identifiers WHERE breach = ?').run(breachNum);
+    db.exec(`DROP TABLE IF EXISTS temp.persons;
+      CREATE TEMP TABLE persons (key BLOB PRIMARY KEY, cats INTEGER NOT NULL, department TEXT NOT NULL, minor INTEGER NOT NULL) WITHOUT ROWID`);
+
+    const insertId = db.prepare('INSERT OR IGNORE INTO identifiers (y, breach, prefix, cats) VALUES (?, ?, ?, ?)');
+    const mergeId = db.prepare('UPDATE identifiers SET cats = cats | ? WHERE y = ? AND breach = ?');
+    const insertPerson = db.prepare('INSERT OR IGNORE INTO persons (key, cats, department, minor) VALUES (?, ?, ?, ?)');
+    const mergePerson = db.prepare('UPDATE persons SET cats = cats | ? WHERE key = ?');
+
+    const identifiers = EMPTY_COUNTS();
+    const rejectReasons: Record<string, number> = {};
+    const fieldIssues: Record<string, number> = {};
+    const categoryRows = new Map<Category, number>(CATEGORIES.map((c) => [c, 0]));
+    const files: SourceFileStats[] = [];
+    const columns: ColumnStats[] = [];
+    const unmapped: string[] = [];
+    let rowsRead = 0;
+    let rowsIndexed = 0;
+    let rowsRejected = 0;
+    let nirKeyMissing = 0;
+    let nirKeyWrong = 0;
+    let evaluations = 0;
+    let breachMask = 0;
+
+    const storeBatch = (batch: Batch, ys: Uint8Array, prefixes: Uint32Array): void => {
+      let k = 0;
+      for (const row of batch.rows) {
+        let personKey: Buffer | null = null;
+        for (let t = 0; t < row.types.length; t++, k++) {
+          const y = Buffer.from(ys.buffer, ys.byteOffset + k * Y_BYTES, Y_BYTES);
+          if (insertId.run(y, breachNum, prefixes[k]!, row.mask).changes === 1) identifiers[row.types[t]!]++;
+          else mergeId.run(row.mask, y, breachNum);
+          if (t === row.personIndex) personKey = y.subarray(0, 16);
+        }
+        if (insertPerson.run(personKey, row.mask, row.department, row.minor ? 1 : 0).changes === 0) mergePerson.run(row.mask, personKey);
+      }
+      evaluations += batch.canonicals.length;
+    };
+
+    const window = Math.max(2, pool.threads * 2);
+    const inFlight: Promise<void>[] = [];
+    let chain = Promise.resolve();
+    const submit = async (batch: Batch): Promise<void> => {
+      if (batch.rows.length === 0) return;
+      const evaluated = pool.evaluate(batch.canonicals);
+      // Results are stored in submission order: the store's content does not depend on thread timing.
+      chain = chain.then(async () => {
+        const { ys, maskedPrefixes } = await evaluated;
+        storeBatch(batch, ys, maskedPrefixes);
+      });
+      inFlight.push(chain);
+      if (inFlight.length >= window) await inFlight.shift();
+    };
+
+    for (const source of sources) {
+      const name = basename(source.info.path);
+      const reject = (line: number, column: string | null, reason: string): void => {
+        rowsRejected++;
+        rejectReasons[reason] = (rejectReasons[reason] ?? 0) + 1;
+        options.onReject?.({ file: name, line, column, reason, action: 'row rejected' });
+      };
+      const issue = (line: number, column: SourceColumn, reason: string): void => {
+        const key = `${column.field ?? column.category ?? 'column'}: ${reason}`;
+        fieldIssues[key] = (fieldIssues[key] ?? 0) + 1;
+        options.onReject?.({ file: name, line, column: column.header, reason, action: 'field ignored' });
+      };
+      const plan = planColumns(source.info.columns);
+      const filled = new Array<number>(source.info.columns.length).fill(0);
+      for (const column of source.info.columns) if (column.mappedBy === null) unmapped.push(`${name}: ${column.header}`);
+      let fileRows = 0;
+
+      for await (const rows of source.rows()) {
+        const batch: Batch = { rows: [], canonicals: [] };
+        for (const row of rows) {
+          rowsRead++;
+          fileRows++;
+          if (row.error !== undefined) {
+            reject(row.line, null, `malformed row: ${row.error}`);
+            continue;
+          }
+          const cells = row.cells;
+          let mask = 0;
+          for (let c = 0; c < cells.length && c < filled.length; c++) {
+            if (cells[c] !== '') {
+              filled[c]!++;
+              mask |= plan.bits[c]!;
+            }
+          }
+          const types: IdentifierType[] = [];
+          const canonicals: string[] = [];
+          const failures: string[] = [];
+          const add = (type: IdentifierType, value: string): void => {
+            const text = canonical(type, value);
+            if (!canonicals.includes(text)) {
+              types.push(type);
+              canonicals.push(text);
+            }
+          };
+
+          for (const c of plan.nir) {
+            const raw = cells[c] ?? '';
+            if (raw === '') continue;
+            const nir = normalizeNir(raw);
+            if (nir.ok) {
+              if (nir.value.keyStatus === 'missing') nirKeyMissing++;
+              else if (nir.value.keyStatus === 'wrong') nirKeyWrong++;
+              add('nir', nir.value.body);
+            } else {
+              failures.push(`nir: ${nir.reason}`);
+              issue(row.line, source.info.columns[c]!, nir.reason);
+            }
+          }
+          const nirIndex = types.indexOf('nir');
+          for (const c of plan.email) {
+            const raw = cells[c] ?? '';
+            if (raw === '') continue;
+            const email = normalizeEmail(raw);
+            if (email.ok) add('email', email.value);
+            else {
+              failures.push(`email: ${email.reason}`);
+              issue(row.line, source.info.columns[c]!, email.reason);
+            }
+          }
+          for (const c of plan.phone) {
+            const raw = cells[c] ?? '';
+            if (raw === '') continue;
+            const phone = normalizePhone(raw);
+            if (phone.ok) add('phone', phone.value);
+            else {
+              failures.push(`phone: ${phone.reason}`);
+              issue(row.line, source.info.columns[c]!, phone.reason);
+            }
+          }
+          let birthDate: string | null = null;
+          const dateCell = firstFilled(cells, plan.birthDate);
+          if (dateCell !== null) {
+            const date = normalizeDate(cells[dateCell]!);
+            if (date.ok) birthDate = date.value;
+            else {
+              failures.push(`birth date: ${date.reason}`);
+              issue(row.line, source.info.columns[dateCell]!, date.reason);
+            }
+          }
+          let personIndex = -1;
+          const firstCell = firstFilled(cells, plan.firstName);
+          if (birthDate !== null && firstCell !== null) {
+            const first = normalizeName(cells[firstCell]!);
+            if (!first.ok) issue(row.line, source.info.columns[firstCell]!, first.reason);
+            for (const [fieldCells, label] of [[plan.lastName, 'last name'], [plan.birthName, 'birth name']] as const) {
+              const lastCell = firstFilled(cells, fieldCells);
+              if (lastCell === null || !first.ok) continue;
+              const last = normalizeName(cells[lastCell]!);
+              if (!last.ok) {
+                failures.push(`${label}: ${last.reason}`);
+                issue(row.line, source.info.columns[lastCell]!, last.reason);
+                continue;
+              }
+              const person = personValue(last.value, first.value, birthDate);
+              if (person.ok) {
+                add('person', person.value);
+                if (personIndex === -1) personIndex = types.lastIndexOf('person');
+              }
+            }
+          }
+          if (types.length === 0) {
+            reject(row.line, null, failures.length === 0 ? 'no identifier (no NIR, e-mail, phone, or name with birth date)' : 'no usable identifier');
+            continue;
+          }
+          rowsIndexed++;
+          breachMask |= mask;
+          for (const category of CATEGORIES) if ((mask & categoryBit(category)) !== 0) categoryRows.set(category, categoryRows.get(category)! + 1);
+          const postcodeCell = firstFilled(cells, plan.postcode);
+          batch.rows.push({
+            line: row.line,
+            mask,
+            types,
+            personIndex: nirIndex !== -1 ? nirIndex : personIndex !== -1 ? personIndex : 0,
+            department: postcodeCell === null ? 'unknown' : departmentOf(cells[postcodeCell]!),
+            minor: birthDate !== null && isMinor(birthDate, asOf),
+          });
+          for (const text of canonicals) batch.canonicals.push(text);
+        }
+        await submit(batch);
+        options.onProgress?.({
+          phase: 'reading',
+          file: name,
+          rowsRead,
+          bytesRead: source.bytesRead(),
+          bytesTotal: source.size,
+          evaluations,
+          elapsedMs: performance.now() - clock,
+        });
+      }
+      await Promise.all(inFlight);
+      await chain;
+      inFlight.length = 0;
+
+      files.push({
+        name,
+        sha256: source.sha256(),
+        bytes: source.bytesRead(),
+        format: source.info.format,
+        encoding: source.info.encoding,
+        delimiter: source.info.delimiter,
+        rowsRead: fileRows,
+      });
+      source.info.columns.forEach((column, c) =>
+        columns.push({
+          file: name,
+          header: column.header,
+          field: column.field,
+          category: column.category,
+          mappedBy: column.mappedBy,
+          filled: filled[c]!,
+        }),
+      );
+    }
+
+    // Persons: deduplicated by NIR, else name + birth date (DESIGN §5), aggregated then forgotten.
+    const personsPerCategory = new Map<Category, number>(CATEGORIES.map((c) => [c, 0]));
+    const departments: Record<string, number> = {};
+    let persons = 0;
+    let minors = 0;
+    for (const p of db.prepare('SELECT cats, department, minor FROM persons').iterate() as IterableIterator<{
+      cats: number;
+      department: string;
+      minor: number;
+    }>) {
+      persons++;
+      minors += p.minor;
+      departments[p.department] = (departments[p.department] ?? 0) + 1;
+      for (const category of categoriesOf(p.cats)) personsPerCategory.set(category, personsPerCategory.get(category)! + 1);
+    }
+    db.exec('DROP TABLE temp.persons');
+
+    const stats: BreachStats = {
+      schema: 1,
+      ingestedAt: stamp,
+      files,
+      rowsRead,
+      rowsIndexed,
+      rowsRejected,
+      rejectReasons,
+      fieldIssues,
+      persons,
+      minors,
+      minorsAsOf: asOf.toISOString().slice(0, 10),
+      identifiers,
+      nirKeyMissing,
+      nirKeyWrong,
+      categories: Object.fromEntries(
+        CATEGORIES.map((c) => [c, { rows: categoryRows.get(c)!, persons: personsPerCategory.get(c)! }]),
+      ) as BreachStats['categories'],
+      columns,
+      unmappedColumns: unmapped,
+      departments: Object.fromEntries(Object.entries(departments).sort(([a], [b]) => a.localeCompare(b))),
+    };
+    db.prepare('UPDATE breaches SET categories = ?, stats = ? WHERE num = ?').run(breachMask, JSON.stringify(stats), breachNum);
+
+    options.onProgress?.({
+      phase: 'building',
+      file: '',
+      rowsRead,
+      bytesRead: files.reduce((n, f) => n + f.bytes, 0),
+      bytesTotal: null,
+      evaluations,
+      elapsedMs: performance.now() - clock,
+    });
+    const manifest = await buildIndex(store, pool, { keyId, now });
+    const summary: IngestSummary = {
+      breachId,
+      indexId: manifest.indexId,
+      rowsRead,
+      rowsIndexed,
+      rowsRejected,
+      identifiers,
+      persons,
+      nirKeyMissing,
+      nirKeyWrong,
+      evaluations,
+      rejectReasons,
+      fieldIssues,
+      unmappedColumns: unmapped,
+      files,
+      manifest,
+      durationMs: Math.round(performance.now() - clock),
+    };
+    db.prepare('INSERT INTO ingests (breach_id, started_at, finished_at, index_id, summary) VALUES (?, ?, ?, ?, ?)').run(
+      breachId,
+      stamp,
+      now().toISOString(),
+      manifest.indexId,
+      JSON.stringify({ ...summary, manifest: undefined }),
+    );
+    db.exec('COMMIT');
+    options.onProgress?.({
+      phase: 'done',
+      file: '',
+      rowsRead,
+      bytesRead: summary.files.reduce((n, f) => n + f.bytes, 0),
+      bytesTotal: null,
+      evaluations,
+      elapsedMs: performance.now() - clock,
+    });
+    return summary;
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+interface ColumnPlan {
+  bits: number[];
+  nir: number[];
+  email: number[];
+  phone: number[];
+  lastName: number[];
+  firstName: number[];
+  birthName: number[];
+  birthDate: number[];
+  postcode: number[];
+}
+
+function planColumns(columns: readonly SourceColumn[]): ColumnPlan {
+  const of = (field: Field): number[] => columns.filter((c) => c.field === field).map((c) => c.index);
+  return {
+    bits: columns.map((c) => (c.category === null ? 0 : categoryBit(c.category))),
+    nir: of('nir'),
+    email: of('email'),
+    phone: of('phone'),
+    lastName: of('lastName'),
+    firstName: of('firstName'),
+    birthName: of('birthName'),
+    birthDate: of('birthDate'),
+    postcode: of('postcode'),
+  };
+}
+
+function firstFilled(cells: readonly string[], indexes: readonly number[]): number | null {
+  for (const i of indexes) if ((cells[i] ?? '') !== '') return i;
+  return null;
+}
+
+

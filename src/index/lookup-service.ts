@@ -1,0 +1,80 @@
+// The server side of lookup protocol v1 (DESIGN §4) without HTTP: keys, manifest, batched blind evaluation with
+// one proof, buckets. The CLI speaks to it in-process; the HTTP server wraps it.
+
+import { VigieError } from '../errors.js';
+import { b64uDecode, b64uEncode } from '../crypto/encoding.js';
+import { isValidElement } from '../crypto/voprf-client.js';
+import type { VoprfServer } from '../crypto/voprf-server.js';
+import { parseBucketHex } from '../lookup/bucket.js';
+import {
+  MAX_BATCH,
+  PROTOCOL_SUITE,
+  type EvaluateRequest,
+  type EvaluateResponse,
+  type KeysResponse,
+  type LookupTransport,
+  type Manifest,
+} from '../lookup/protocol.js';
+import type { SqliteStore } from './sqlite-store.js';
+
+export interface LookupServiceOptions {
+  store: SqliteStore;
+  server: VoprfServer;
+  keyId: string;
+}
+
+export interface LookupService extends LookupTransport {
+  /** The bucket bytes of a given index version by hex id, or null when the index or bucket does not exist. */
+  bucketOf(indexId: string, hex: string): Uint8Array | null;
+}
+
+const ELEMENT_B64U = /^[A-Za-z0-9_-]{43}$/;
+
+export function createLookupService(options: LookupServiceOptions): LookupService {
+  const { store, server, keyId } = options;
+  const keys: KeysResponse = {
+    keys: [{ keyId, suite: PROTOCOL_SUITE, mode: 'voprf', publicKey: b64uEncode(server.publicKey) }],
+  };
+
+  function currentManifest(): Manifest {
+    const manifest = store.manifest();
+    if (manifest === null) throw new VigieError('E_NO_INDEX', 'no index has been published yet: run "vigie ingest" first');
+    return manifest;
+  }
+
+  function bucketOf(indexId: string, hex: string): Uint8Array | null {
+    const manifest = store.manifest(indexId);
+    if (manifest === null) return null;
+    const bucket = parseBucketHex(hex, manifest.bucketBits);
+    if (bucket === null) return null;
+    return store.bucket(indexId, bucket);
+  }
+
+  return {
+    keys: async () => keys,
+    index: async () => currentManifest(),
+    bucketOf,
+    async bucket(manifest, hex) {
+      const bytes = bucketOf(manifest.indexId, hex);
+      if (bytes === null) throw new VigieError('E_PROTOCOL', 'no such bucket in this index');
+      return bytes;
+    },
+    async evaluate(request: EvaluateRequest): Promise<EvaluateResponse> {
+      if (request.keyId !== keyId) throw new VigieError('E_PROTOCOL', 'unknown keyId');
+      const { blinded } = request;
+      if (!Array.isArray(blinded) || blinded.length < 1 || blinded.length > MAX_BATCH) {
+        throw new VigieError('E_PROTOCOL', `"blinded" must hold 1 to ${MAX_BATCH} elements`);
+      }
+      // Every element decoded and checked (canonical encoding, not the identity) before any scalar work.
+      const elements = blinded.map((text, i) => {
+        const bytes = typeof text === 'string' && ELEMENT_B64U.test(text) ? b64uDecode(text) : null;
+        if (bytes === null || bytes.length !== 32 || !isValidElement(bytes)) {
+          throw new VigieError('E_PROTOCOL', `blinded element ${i} is not a valid ristretto255 element`);
+        }
+        return bytes;
+      });
+      const { evaluatedElements, proof } = server.blindEvaluateBatch(elements);
+      return { evaluated: evaluatedElements.map(b64uEncode), proof: b64uEncode(proof) };
+    },
+  };
+}

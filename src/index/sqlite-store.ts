@@ -1,0 +1,166 @@
+// The embedded store (DESIGN §4, §6): per distinct identifier only y, a masked bucket prefix and what was found;
+// breaches with aggregate statistics; immutable index versions (manifest + padded buckets) published atomically.
+
+import Database from 'better-sqlite3';
+import { VigieError } from '../errors.js';
+import type { Manifest } from '../lookup/protocol.js';
+import type { BreachStats } from './stats.js';
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS breaches (
+  num INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  categories INTEGER NOT NULL DEFAULT 0,
+  stats TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS identifiers (
+  y BLOB NOT NULL,
+  breach INTEGER NOT NULL,
+  prefix INTEGER NOT NULL,
+  cats INTEGER NOT NULL,
+  PRIMARY KEY (y, breach)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS identifiers_breach ON identifiers (breach);
+CREATE TABLE IF NOT EXISTS indexes (
+  id TEXT PRIMARY KEY,
+  key_id TEXT NOT NULL,
+  manifest TEXT NOT NULL,
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS buckets (
+  index_id TEXT NOT NULL,
+  bucket INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (index_id, bucket)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ingests (
+  num INTEGER PRIMARY KEY,
+  breach_id TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  index_id TEXT NOT NULL,
+  summary TEXT NOT NULL
+);
+`;
+
+export interface BreachRecord {
+  num: number;
+  id: string;
+  title: string;
+  categories: number;
+  stats: BreachStats | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface BreachRow {
+  num: number;
+  id: string;
+  title: string;
+  categories: number;
+  stats: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IdentifierRow {
+  y: Buffer;
+  breach: number;
+  prefix: number;
+  cats: number;
+}
+
+export class SqliteStore {
+  readonly db: Database.Database;
+  readonly path: string;
+
+  constructor(path: string) {
+    this.path = path;
+    try {
+      this.db = new Database(path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma('cache_size = -65536');
+      this.db.exec(SCHEMA);
+    } catch (error) {
+      throw new VigieError('E_STORE', `cannot open the store ${path}: ${(error as Error).message}`, { cause: error });
+    }
+    const version = this.getMeta('schema_version');
+    if (version === null) this.setMeta('schema_version', String(SCHEMA_VERSION));
+    else if (version !== String(SCHEMA_VERSION)) {
+      throw new VigieError('E_STORE', `store ${path} has schema version ${version}, this Vigie reads ${SCHEMA_VERSION}`);
+    }
+  }
+
+  getMeta(key: string): string | null {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  /** Every y in the store was computed under one key; a store refuses a second one (a new key means a new index). */
+  bindKey(keyId: string): void {
+    const bound = this.getMeta('key_id');
+    if (bound === null) this.setMeta('key_id', keyId);
+    else if (bound !== keyId) {
+      throw new VigieError(
+        'E_KEY_FILE',
+        `the store ${this.path} was built with key ${bound}, but the key file holds key ${keyId}: use the original key, or a new store to rotate keys`,
+      );
+    }
+  }
+
+  breaches(): BreachRecord[] {
+    const rows = this.db.prepare('SELECT * FROM breaches ORDER BY id').all() as BreachRow[];
+    return rows.map(toBreachRecord);
+  }
+
+  breach(id: string): BreachRecord | null {
+    const row = this.db.prepare('SELECT * FROM breaches WHERE id = ?').get(id) as BreachRow | undefined;
+    return row === undefined ? null : toBreachRecord(row);
+  }
+
+  currentIndexId(): string | null {
+    return this.getMeta('current_index');
+  }
+
+  manifest(indexId?: string): Manifest | null {
+    const id = indexId ?? this.currentIndexId();
+    if (id === null) return null;
+    const row = this.db.prepare('SELECT manifest FROM indexes WHERE id = ?').get(id) as { manifest: string } | undefined;
+    return row === undefined ? null : (JSON.parse(row.manifest) as Manifest);
+  }
+
+  bucket(indexId: string, bucket: number): Uint8Array | null {
+    const row = this.db.prepare('SELECT data FROM buckets WHERE index_id = ? AND bucket = ?').get(indexId, bucket) as
+      | { data: Buffer }
+      | undefined;
+    return row === undefined ? null : new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function toBreachRecord(row: BreachRow): BreachRecord {
+  return {
+    num: row.num,
+    id: row.id,
+    title: row.title,
+    categories: row.categories,
+    stats: row.stats === null ? null : (JSON.parse(row.stats) as BreachStats),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
