@@ -3,7 +3,6 @@
 
 import { VigieError } from '../errors.js';
 import { b64uDecode, b64uEncode } from '../crypto/encoding.js';
-import { isValidElement } from '../crypto/voprf-client.js';
 import type { VoprfServer } from '../crypto/voprf-server.js';
 import { parseBucketHex } from '../lookup/bucket.js';
 import {
@@ -65,15 +64,20 @@ export function createLookupService(options: LookupServiceOptions): LookupServic
       if (!Array.isArray(blinded) || blinded.length < 1 || blinded.length > MAX_BATCH) {
         throw new VigieError('E_PROTOCOL', `"blinded" must hold 1 to ${MAX_BATCH} elements`);
       }
-      // Every element decoded and checked (canonical encoding, not the identity) before any scalar work.
       const elements = blinded.map((text, i) => {
         const bytes = typeof text === 'string' && ELEMENT_B64U.test(text) ? b64uDecode(text) : null;
-        if (bytes === null || bytes.length !== 32 || !isValidElement(bytes)) {
-          throw new VigieError('E_PROTOCOL', `blinded element ${i} is not a valid ristretto255 element`);
-        }
+        if (bytes === null || bytes.length !== 32) throw new VigieError('E_PROTOCOL', `blinded element ${i} is not 32 bytes of base64url`);
         return bytes;
       });
-      const { evaluatedElements, proof } = server.blindEvaluateBatch(elements);
+      // blindEvaluateBatch checks every element (canonical encoding, not the identity) before any scalar work.
+      let evaluated;
+      try {
+        evaluated = server.blindEvaluateBatch(elements);
+      } catch (error) {
+        if (error instanceof RangeError) throw new VigieError('E_PROTOCOL', 'a blinded element is not a valid ristretto255 element', { cause: error });
+        throw error;
+      }
+      const { evaluatedElements, proof } = evaluated;
       return { evaluated: evaluatedElements.map(b64uEncode), proof: b64uEncode(proof) };
     },
   };
