@@ -1,6 +1,7 @@
 // One synthetic patient: identity, NIR, home, phones, e-mail and the rest of what a lab file holds,
 // drawn so that the values agree with each other (sex and first name, age and NIR, postcode and phones).
 
+import { normalizePhone } from '../identifiers/index.js';
 import { dayOf, sampleDay, ymdOf } from './calendar.js';
 import { createNirAllocator, nirKey, type Birthplace } from './nir.js';
 import {
@@ -209,7 +210,16 @@ function pickHome(random: Random, lab: Lab): Home {
 function makePhone(random: Random, department: Department, kind: 'landline' | 'mobile', tail: number): Phone {
   const prefixes = kind === 'landline' ? department.landline : department.mobile;
   const prefix = random.pick(prefixes);
-  if (department.callingCode !== '33') return { national: prefix + String(tail).padStart(6, '0'), callingCode: department.callingCode };
+  if (department.callingCode !== '33') {
+    // Overseas numbering plans allocate only some blocks after the 4-digit prefix: move the 5th digit to the
+    // nearest allocated block so that every generated number is a real-looking, valid number.
+    const digits = String(tail).padStart(6, '0');
+    for (let k = 0; k < 10; k++) {
+      const national = prefix + String((Number(digits[0]) + k) % 10) + digits.slice(1);
+      if (normalizePhone(national).ok) return { national, callingCode: department.callingCode };
+    }
+    return { national: prefix + digits, callingCode: department.callingCode };
+  }
   const lead = kind === 'mobile' ? (prefix === '06' ? random.pick(['1', '2', '4', '5', '6', '7', '8']) : random.pick(['3', '5', '6', '7', '8'])) : random.pick(['3', '4', '5']);
   return { national: prefix + lead + String(tail).padStart(7, '0'), callingCode: '33' };
 }
