@@ -9,7 +9,7 @@ import { GCM_TAG_BYTES, TAG_BYTES } from '../lookup/protocol.js';
 import { chooseBucketBits } from '../lookup/bucket.js';
 import type { EvaluatorPool } from './evaluator-pool.js';
 import { Y_BYTES } from './evaluator-core.js';
-import type { SqliteStore } from './sqlite-store.js';
+import { openScratch, type SqliteStore } from './sqlite-store.js';
 
 const SEAL_BATCH = 4096;
 const READ_PAGE = 16384;
@@ -57,8 +57,14 @@ export async function buildIndex(store: SqliteStore, pool: EvaluatorPool, option
   const bucketCount = 2 ** bucketBits;
   const counts = new Uint32Array(bucketCount);
 
-  db.exec('DROP TABLE IF EXISTS temp.staging; CREATE TEMP TABLE staging (bucket INTEGER NOT NULL, entry BLOB NOT NULL, PRIMARY KEY (bucket, entry)) WITHOUT ROWID');
-  const stage = db.prepare('INSERT INTO staging (bucket, entry) VALUES (?, ?)');
+  // Entries are appended to a scratch database, then read back sorted by bucket (SQLite's external merge sort), so
+  // that memory does not grow with the number of identifiers.
+  const scratch = openScratch();
+  scratch.exec('CREATE TABLE staging (bucket INTEGER NOT NULL, entry BLOB NOT NULL)');
+  const stage = scratch.prepare('INSERT INTO staging (bucket, entry) VALUES (?, ?)');
+  scratch.exec('BEGIN');
+  let entriesPerBucket = 1;
+  try {
 
   // Pass 1: seal every distinct identifier (in the worker threads), stage the entries by bucket.
   const inFlight: Promise<void>[] = [];
@@ -134,18 +140,26 @@ export async function buildIndex(store: SqliteStore, pool: EvaluatorPool, option
 
   // Pass 2: every bucket padded to the fullest one with random dummies, entries in byte order so that position
   // says nothing about which are real.
-  let entriesPerBucket = 1;
   for (const c of counts) if (c > entriesPerBucket) entriesPerBucket = c;
   const insertBucket = db.prepare('INSERT INTO buckets (index_id, bucket, data) VALUES (?, ?, ?)');
-  const staged = db.prepare('SELECT entry FROM staging WHERE bucket = ?').pluck(true);
+  scratch.exec('COMMIT');
+  const staged = scratch.prepare('SELECT bucket, entry FROM staging ORDER BY bucket').raw(true);
+  const iterator = staged.iterate() as IterableIterator<[number, Buffer]>;
+  let next = iterator.next();
   for (let bucket = 0; bucket < bucketCount; bucket++) {
-    const entries = counts[bucket] === 0 ? [] : (staged.all(bucket) as Buffer[]);
+    const entries: Buffer[] = [];
+    while (!next.done && next.value[0] === bucket) {
+      entries.push(next.value[1]);
+      next = iterator.next();
+    }
     const dummies = randomBytes((entriesPerBucket - entries.length) * entrySize);
     for (let d = 0; d < entriesPerBucket - entries.length; d++) entries.push(dummies.subarray(d * entrySize, (d + 1) * entrySize));
     entries.sort(Buffer.compare);
     insertBucket.run(indexId, bucket, Buffer.concat(entries, entriesPerBucket * entrySize));
   }
-  db.exec('DROP TABLE temp.staging');
+  } finally {
+    scratch.close();
+  }
 
   const manifest: Manifest = {
     indexId,

@@ -22,7 +22,7 @@ import type { Field } from '../source/fields.js';
 import type { EvaluatorPool } from './evaluator-pool.js';
 import { Y_BYTES } from './evaluator-core.js';
 import { buildIndex } from './index-builder.js';
-import type { SqliteStore } from './sqlite-store.js';
+import { openScratch, type SqliteStore } from './sqlite-store.js';
 import type { BreachStats, ColumnStats, SourceFileStats } from './stats.js';
 
 export const BREACH_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -130,6 +130,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
 
   store.bindKey(keyId);
   const db = store.db;
+  const scratch = openScratch();
   db.exec('BEGIN IMMEDIATE');
   try {
     const stamp = started.toISOString();
@@ -139,13 +140,12 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     ).run(breachId, title, stamp, stamp);
     const breachNum = (db.prepare('SELECT num FROM breaches WHERE id = ?').get(breachId) as { num: number }).num;
     db.prepare('DELETE FROM identifiers WHERE breach = ?').run(breachNum);
-    db.exec(`DROP TABLE IF EXISTS temp.persons;
-      CREATE TEMP TABLE persons (key BLOB PRIMARY KEY, cats INTEGER NOT NULL, department TEXT NOT NULL, minor INTEGER NOT NULL) WITHOUT ROWID`);
+    scratch.exec('CREATE TABLE persons (key BLOB PRIMARY KEY, cats INTEGER NOT NULL, department TEXT NOT NULL, minor INTEGER NOT NULL) WITHOUT ROWID');
 
     const insertId = db.prepare('INSERT OR IGNORE INTO identifiers (y, breach, prefix, cats) VALUES (?, ?, ?, ?)');
     const mergeId = db.prepare('UPDATE identifiers SET cats = cats | ? WHERE y = ? AND breach = ?');
-    const insertPerson = db.prepare('INSERT OR IGNORE INTO persons (key, cats, department, minor) VALUES (?, ?, ?, ?)');
-    const mergePerson = db.prepare('UPDATE persons SET cats = cats | ? WHERE key = ?');
+    const insertPerson = scratch.prepare('INSERT OR IGNORE INTO persons (key, cats, department, minor) VALUES (?, ?, ?, ?)');
+    const mergePerson = scratch.prepare('UPDATE persons SET cats = cats | ? WHERE key = ?');
 
     const identifiers = EMPTY_COUNTS();
     const rejectReasons: Record<string, number> = {};
@@ -361,7 +361,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     const departments: Record<string, number> = {};
     let persons = 0;
     let minors = 0;
-    for (const p of db.prepare('SELECT cats, department, minor FROM persons').iterate() as IterableIterator<{
+    for (const p of scratch.prepare('SELECT cats, department, minor FROM persons').iterate() as IterableIterator<{
       cats: number;
       department: string;
       minor: number;
@@ -371,7 +371,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       departments[p.department] = (departments[p.department] ?? 0) + 1;
       for (const category of categoriesOf(p.cats)) personsPerCategory.set(category, personsPerCategory.get(category)! + 1);
     }
-    db.exec('DROP TABLE temp.persons');
+    scratch.close();
 
     const stats: BreachStats = {
       schema: 1,
@@ -446,6 +446,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw error;
+  } finally {
+    if (scratch.open) scratch.close();
   }
 }
 

@@ -7,6 +7,22 @@ import type { Manifest } from '../lookup/protocol.js';
 import type { BreachStats } from './stats.js';
 
 const SCHEMA_VERSION = 1;
+/** Page caches, in KiB: an ingest inserts y at random places in a B-tree, so a larger cache saves reads. */
+const MAIN_CACHE_KIB = 192 * 1024;
+const SCRATCH_CACHE_KIB = 128 * 1024;
+
+/**
+ * A private scratch database (an anonymous temporary file SQLite deletes on close) for an ingest's transient
+ * tables: persons being deduplicated and entries being sorted into buckets. A second connection, so that it can be
+ * read while the main one writes; no journal, since nothing in it outlives the ingest.
+ */
+export function openScratch(): Database.Database {
+  const scratch = new Database('');
+  scratch.pragma('journal_mode = OFF');
+  scratch.pragma('synchronous = OFF');
+  scratch.pragma(`cache_size = -${SCRATCH_CACHE_KIB}`);
+  return scratch;
+}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -87,7 +103,7 @@ export class SqliteStore {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
-      this.db.pragma('cache_size = -65536');
+      this.db.pragma(`cache_size = -${MAIN_CACHE_KIB}`);
       this.db.exec(SCHEMA);
     } catch (error) {
       throw new VigieError('E_STORE', `cannot open the store ${path}: ${(error as Error).message}`, { cause: error });

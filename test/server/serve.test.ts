@@ -73,7 +73,7 @@ describe('vigie serve', () => {
   it('refuses a key that did not build the store, and a missing store', async () => {
     const otherKey = join(f.dir, 'other.key');
     writeNewKeyFile(otherKey);
-    const logger = createServerLogger(new Sink());
+    const { logger } = createServerLogger({ stream: new Sink() });
     expect(await codeOf(startServer(readConfig(envOf({ VIGIE_KEY_FILE: otherKey })), logger))).toBe('E_KEY_FILE');
     expect(await codeOf(startServer(readConfig(envOf({ VIGIE_DB: join(f.dir, 'none.db') })), logger))).toBe('E_NO_INDEX');
   });

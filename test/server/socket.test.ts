@@ -220,6 +220,31 @@ describe('through a real socket', () => {
     }
   });
 
+  it('answers a bucket the same way from the in-memory fast path as from the route', async () => {
+    const manifest = (await (await fetch(`${base}/v1/index`)).json()) as Manifest;
+    const hex = 'f'.repeat(Math.ceil(manifest.bucketBits / 4)).replace(/f$/, (manifest.bucketBits % 4 === 0 ? 'f' : '0'));
+    const url = `${base}/v1/indexes/${manifest.indexId}/buckets/${hex}`;
+    used.add(`buckets/${hex}`);
+    const before = (await app.inject('/metrics')).body;
+    const count = (text: string) => Number(/route="\/v1\/indexes\/:indexId\/buckets\/:hex",status="200"} (\d+)/.exec(text)?.[1] ?? 0);
+    const viaRoute = await fetch(`${url}?first=1`); // a query string always takes the route, and fills the cache
+    const viaFastPath = await fetch(url);
+    expect(viaRoute.status).toBe(200);
+    expect(viaFastPath.status).toBe(200);
+    const headers = (r: Response) => {
+      const out: Record<string, string> = {};
+      r.headers.forEach((value, name) => {
+        if (name !== 'date' && name !== 'keep-alive') out[name] = value;
+      });
+      return out;
+    };
+    expect(headers(viaFastPath)).toEqual(headers(viaRoute));
+    expect(Buffer.from(await viaFastPath.arrayBuffer()).equals(Buffer.from(await viaRoute.arrayBuffer()))).toBe(true);
+    expect(count((await app.inject('/metrics')).body)).toBe(count(before) + 2);
+    const notModified = await fetch(url, { headers: { 'if-none-match': viaRoute.headers.get('etag')! } });
+    expect(notModified.status).toBe(304);
+  });
+
   it('answers malformed HTTP with a JSON 400 and stays up', async () => {
     const { connect } = await import('node:net');
     const port = Number(new URL(base).port);
