@@ -1,0 +1,127 @@
+// Ingest benchmark (issue: private index). Ingests the dirty synthetic file of --rows rows and compares the
+// evaluations per second of the whole ingest with a bare libsodium OPRF loop on the same number of threads,
+// measured in the same run (before and after, averaged), so that machine noise cancels in the ratio.
+//
+//   npm run bench:ingest -- --rows 491840 [--threads N] [--seed S] [--memory-check]
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { writeNewKeyFile } from '../src/crypto/key-file.js';
+import { createEvaluatorPool } from '../src/index/evaluator-pool.js';
+import { ingest } from '../src/index/ingest.js';
+import { SqliteStore } from '../src/index/sqlite-store.js';
+import { synthesize } from '../src/synth/index.js';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '491840' },
+    seed: { type: 'string', default: 'bench' },
+    threads: { type: 'string', default: String(availableParallelism()) },
+    'baseline-seconds': { type: 'string', default: '8' },
+    'memory-check': { type: 'boolean', default: false },
+    child: { type: 'string' },
+    file: { type: 'string' },
+  },
+});
+const threads = Number(values.threads);
+const outDir = resolve('bench/out');
+mkdirSync(outDir, { recursive: true });
+
+async function ingestOnce(file: string): Promise<Record<string, number>> {
+  const dir = join(tmpdir(), `vigie-bench-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const key = writeNewKeyFile(join(dir, 'vigie.key'));
+  const store = new SqliteStore(join(dir, 'vigie.db'));
+  const pool = await createEvaluatorPool({ secretKey: key.secretKey, threads });
+  const start = performance.now();
+  const summary = await ingest({ store, pool, keyId: key.keyId, breachId: 'bench', files: [file] });
+  const ms = performance.now() - start;
+  await pool.close();
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    rows: summary.rowsRead,
+    rejected: summary.rowsRejected,
+    evaluations: summary.evaluations,
+    seconds: ms / 1000,
+    rowsPerSecond: summary.rowsRead / (ms / 1000),
+    evaluationsPerSecond: summary.evaluations / (ms / 1000),
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+async function baseline(seconds: number): Promise<number> {
+  const secretKey = writeNewKeyFile(join(tmpdir(), `vigie-bench-baseline-${process.pid}.key`), { force: true }).secretKey;
+  const results = await Promise.all(
+    Array.from(
+      { length: threads },
+      () =>
+        new Promise<{ evaluations: number; ms: number }>((res, rej) => {
+          const worker = new Worker(new URL('./prf-worker.js', import.meta.url), { workerData: { secretKey, seconds } });
+          worker.once('message', (m) => {
+            res(m as { evaluations: number; ms: number });
+            void worker.terminate();
+          });
+          worker.once('error', rej);
+        }),
+    ),
+  );
+  rmSync(join(tmpdir(), `vigie-bench-baseline-${process.pid}.key`), { force: true });
+  return results.reduce((sum, r) => sum + (r.evaluations / r.ms) * 1000, 0);
+}
+
+function child(file: string): Record<string, number> {
+  const run = spawnSync(process.execPath, [new URL(import.meta.url).pathname, '--child', 'ingest', '--file', file, '--threads', String(threads)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 20,
+  });
+  if (run.status !== 0) throw new Error(`ingest child failed with status ${run.status}`);
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, number>;
+}
+
+async function synthFile(rows: number): Promise<string> {
+  const file = join(outDir, `dirty-${rows}-${values.seed}.csv`);
+  if (!existsSync(file)) {
+    const start = performance.now();
+    await synthesize({ rows, seed: values.seed!, dirty: true, out: file });
+    console.error(`synthesized ${rows} rows in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+  }
+  return file;
+}
+
+if (values.child === 'ingest') {
+  console.log(JSON.stringify(await ingestOnce(values.file!)));
+} else {
+  const rows = Number(values.rows);
+  const file = await synthFile(rows);
+  const seconds = Number(values['baseline-seconds']);
+  const before = await baseline(seconds);
+  const run = child(file);
+  const after = await baseline(seconds);
+  const bare = (before + after) / 2;
+  const result: Record<string, unknown> = {
+    rows,
+    threads,
+    bareEvaluationsPerSecond: Math.round(bare),
+    bareBefore: Math.round(before),
+    bareAfter: Math.round(after),
+    ingestSeconds: Math.round(run['seconds']! * 10) / 10,
+    rowsPerSecond: Math.round(run['rowsPerSecond']!),
+    evaluations: run['evaluations'],
+    evaluationsPerSecond: Math.round(run['evaluationsPerSecond']!),
+    ratio: Math.round((run['evaluationsPerSecond']! / bare) * 1000) / 1000,
+    peakRssMiB: Math.round(run['maxRssMiB']!),
+  };
+  if (values['memory-check'] === true) {
+    const small = child(await synthFile(Math.round(rows / 4)));
+    result['peakRssMiBQuarterRows'] = Math.round(small['maxRssMiB']!);
+  }
+  console.log(`rows/s ${result['rowsPerSecond']}, evaluations/s ${result['evaluationsPerSecond']}, bare PRF loop on ${threads} threads ${result['bareEvaluationsPerSecond']}/s, ratio ${result['ratio']}, peak RSS ${result['peakRssMiB']} MiB`);
+  console.log(JSON.stringify(result));
+}
