@@ -16,6 +16,20 @@ const SCRATCH_CACHE_KIB = 128 * 1024;
  * tables: persons being deduplicated and entries being sorted into buckets. A second connection, so that it can be
  * read while the main one writes; no journal, since nothing in it outlives the ingest.
  */
+export function attachScratch(db: Database.Database): void {
+  detachScratch(db);
+  db.exec("ATTACH DATABASE '' AS scratch");
+  db.pragma(`scratch.cache_size = -${SCRATCH_CACHE_KIB}`);
+  db.pragma('scratch.journal_mode = OFF');
+  db.pragma('scratch.synchronous = OFF');
+}
+
+export function detachScratch(db: Database.Database): void {
+  if (!db.open || db.inTransaction) return;
+  const attached = (db.pragma('database_list') as { name: string }[]).some((d) => d.name === 'scratch');
+  if (attached) db.exec('DETACH DATABASE scratch');
+}
+
 export function openScratch(): Database.Database {
   const scratch = new Database('');
   scratch.pragma('journal_mode = OFF');
@@ -42,7 +56,6 @@ CREATE TABLE IF NOT EXISTS identifiers (
   cats INTEGER NOT NULL,
   PRIMARY KEY (y, breach)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS identifiers_breach ON identifiers (breach);
 CREATE TABLE IF NOT EXISTS indexes (
   id TEXT PRIMARY KEY,
   key_id TEXT NOT NULL,
@@ -105,6 +118,8 @@ export class SqliteStore {
       this.db.pragma('busy_timeout = 5000');
       this.db.pragma(`cache_size = -${MAIN_CACHE_KIB}`);
       this.db.exec(SCHEMA);
+      // Bitwise OR over a group: merges the categories of an identifier's rows.
+      this.db.aggregate('vigie_bit_or', { start: 0, step: (acc: number, value: number) => acc | value });
     } catch (error) {
       throw new VigieError('E_STORE', `cannot open the store ${path}: ${(error as Error).message}`, { cause: error });
     }
