@@ -104,12 +104,21 @@ export async function buildIndex(store: SqliteStore, pool: EvaluatorPool, option
   let currentY: Buffer | null = null;
   let currentPrefix = 0;
   let found: { id: string; cats: number }[] = [];
+  let foundKey = '';
+  // Few distinct (breach, categories) combinations exist: their JSON is computed once.
+  const payloadCache = new Map<string, string>();
   const push = async (): Promise<void> => {
     if (currentY === null || found.length === 0) return;
     const i = payloads.length;
     currentY.copy(ys, i * Y_BYTES);
     prefixes[i] = currentPrefix;
-    payloads.push(payloadJson(found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))));
+    let payload = payloadCache.get(foundKey);
+    if (payload === undefined) {
+      payload = payloadJson(found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+      if (payloadCache.size > 100_000) payloadCache.clear();
+      payloadCache.set(foundKey, payload);
+    }
+    payloads.push(payload);
     if (payloads.length === SEAL_BATCH) await flush();
   };
 
@@ -126,9 +135,13 @@ export async function buildIndex(store: SqliteStore, pool: EvaluatorPool, option
         currentY = y;
         currentPrefix = prefix;
         found = [];
+        foundKey = '';
       }
       const breach = byNum.get(breachNum);
-      if (breach !== undefined && cats !== 0) found.push({ id: breach.id, cats });
+      if (breach !== undefined && cats !== 0) {
+        found.push({ id: breach.id, cats });
+        foundKey += `${breachNum}:${cats};`;
+      }
     }
     const last = page[page.length - 1]!;
     page = page.length < READ_PAGE ? [] : (after.all(last[0], last[1], READ_PAGE) as [Buffer, number, number, number][]);
