@@ -14,7 +14,7 @@ const R_MONTH = '"nir" has an invalid month';
 const R_PLACE = '"nir" has an invalid department';
 const R_COMMUNE = '"nir" has an invalid commune or country code';
 const R_ORDER = '"nir" has an invalid order number';
-const R_KEY = '"nir" has an invalid key (expected 2 digits, 01 to 97)';
+const R_KEY = '"nir" has an invalid key (expected 2 digits)';
 
 const C0 = 48; // '0'
 const C_A = 65; // 'A'
@@ -119,7 +119,8 @@ export function normalizeNir(raw: string): Normalized<{ body: string; keyStatus:
   let keyStatus: NirKeyStatus = 'missing';
   if (n === 15) {
     const key = twoDigits(13);
-    if (key < 1 || key > 97) return reject(R_KEY);
+    // Any two digits that are not the key (00, 98 and 99 included: a typo is a typo) leave the body indexed.
+    if (key < 0) return reject(R_KEY);
     keyStatus = key === keyOfBuf() ? 'valid' : 'wrong';
   }
   const body = clean
