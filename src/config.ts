@@ -1,18 +1,45 @@
 // The one place where Vigie reads its environment. Everything else receives a Config.
 
+import { isIP } from 'node:net';
 import { VigieError } from './errors.js';
+
+/** Token bucket of `/v1/evaluate` per client address: `burst` guesses at once, refilled at `refillPerSecond`. */
+export interface RateLimitConfig {
+  readonly burst: number;
+  readonly refillPerSecond: number;
+}
 
 export interface Config {
   /** Store location: a SQLite file path (default ./vigie.db). */
   readonly db: string;
   /** Path of the OPRF secret key file (default ./vigie.key), mode 0600. */
   readonly keyFile: string;
+  /** `vigie serve` port (VIGIE_PORT, default 8080; 0 picks a free port). */
+  readonly port: number;
+  /** `vigie serve` listen address (VIGIE_HOST, default 127.0.0.1: put a TLS proxy in front to publish). */
+  readonly host: string;
+  /** Proxies whose X-Forwarded-For is believed (VIGIE_TRUSTED_PROXIES, comma-separated IPs or CIDRs; default none). */
+  readonly trustedProxies: readonly string[];
+  /** VIGIE_RATE_LIMIT = "burst/refill-per-second" (default 20/1), or "off" (benchmarks only). */
+  readonly rateLimit: RateLimitConfig | null;
+  /** HSTS max-age in seconds (VIGIE_HSTS = seconds, "on" for one year, "off"; default off: only behind TLS). */
+  readonly hsts: number | null;
 }
+
+/** A person checking a few identifiers, retrying a typo or two, stays well inside 20 at once and one a second. */
+export const DEFAULT_RATE_LIMIT: RateLimitConfig = { burst: 20, refillPerSecond: 1 };
+/** A batch holds up to 8 blinded elements (DESIGN §4) and costs 8 tokens, so the burst must hold at least 8. */
+const MIN_BURST = 8;
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const db = nonEmpty(env, 'VIGIE_DB') ?? './vigie.db';
   const keyFile = nonEmpty(env, 'VIGIE_KEY_FILE') ?? './vigie.key';
-  return { db, keyFile };
+  const port = parsePort(nonEmpty(env, 'VIGIE_PORT'));
+  const host = nonEmpty(env, 'VIGIE_HOST') ?? '127.0.0.1';
+  const trustedProxies = parseTrustedProxies(nonEmpty(env, 'VIGIE_TRUSTED_PROXIES'));
+  const rateLimit = parseRateLimit(nonEmpty(env, 'VIGIE_RATE_LIMIT'));
+  const hsts = parseHsts(nonEmpty(env, 'VIGIE_HSTS'));
+  return { db, keyFile, port, host, trustedProxies, rateLimit, hsts };
 }
 
 function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -20,4 +47,55 @@ function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {
   if (value === undefined) return undefined;
   if (value.trim() === '') throw new VigieError('E_CONFIG', `${name} is set but empty`);
   return value;
+}
+
+export function parsePort(value: string | undefined, name = 'VIGIE_PORT'): number {
+  if (value === undefined) return 8080;
+  if (!/^\d{1,5}$/.test(value.trim()) || Number(value) > 65535) {
+    throw new VigieError('E_CONFIG', `${name} expected a port number 0..65535, got "${value}"`);
+  }
+  return Number(value);
+}
+
+/** Each entry an IPv4/IPv6 address or CIDR (`10.0.0.0/8`, `fd00::/8`); the server parses them again into masks. */
+function parseTrustedProxies(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const entries = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const max = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= max);
+    if (family === 0 || !prefixOk || extra !== undefined) {
+      throw new VigieError('E_CONFIG', `VIGIE_TRUSTED_PROXIES expected comma-separated IP addresses or CIDRs, got "${entry}"`);
+    }
+  }
+  return entries;
+}
+
+function parseRateLimit(value: string | undefined): RateLimitConfig | null {
+  if (value === undefined) return DEFAULT_RATE_LIMIT;
+  if (value.trim().toLowerCase() === 'off') return null;
+  const match = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*$/.exec(value);
+  const burst = Number(match?.[1]);
+  const refillPerSecond = Number(match?.[2]);
+  if (match === null || burst < MIN_BURST || burst > 1_000_000 || !(refillPerSecond > 0) || refillPerSecond > 1_000_000) {
+    throw new VigieError(
+      'E_CONFIG',
+      `VIGIE_RATE_LIMIT expected "burst/refill-per-second" with burst ${MIN_BURST}..1000000 and a positive refill (e.g. "20/1"), or "off"; got "${value}"`,
+    );
+  }
+  return { burst, refillPerSecond };
+}
+
+function parseHsts(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const v = value.trim().toLowerCase();
+  if (v === 'off') return null;
+  if (v === 'on') return 31_536_000;
+  if (!/^\d{1,9}$/.test(v)) throw new VigieError('E_CONFIG', `VIGIE_HSTS expected a max-age in seconds, "on" or "off", got "${value}"`);
+  return Number(v);
 }

@@ -17,6 +17,15 @@ export const ERROR_CODES = {
   E_PROTOCOL: 'a protocol message is malformed or fails verification',
   E_PROOF: 'the server proof does not verify',
   E_RATE_LIMITED: 'too many requests',
+  E_BAD_REQUEST: 'an HTTP request is malformed or fails its schema',
+  E_NOT_FOUND: 'no such resource',
+  E_METHOD_NOT_ALLOWED: 'the resource exists but not with this HTTP method',
+  E_PAYLOAD_TOO_LARGE: 'the request body exceeds the limit',
+  E_UNSUPPORTED_MEDIA_TYPE: 'the request body is not of the required media type',
+  E_UNKNOWN_KEY: 'the key id is not one the server publishes',
+  E_UNKNOWN_INDEX: 'the index id is not one the server holds',
+  E_NETWORK: 'the server cannot be reached or its answer cannot be read',
+  E_INTERNAL: 'an unexpected server error',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -5,7 +5,7 @@ import { createVoprfServer } from '../crypto/voprf-server.js';
 import { canonicalizeQuery, type QueryInput } from '../identifiers/index.js';
 import { CATEGORY_LABELS, IDENTIFIER_LABELS, type Lang } from '../i18n/categories.js';
 import { createLookupService } from '../index/lookup-service.js';
-import { createLookupClient } from '../lookup/client.js';
+import { createLookupClient, type LookupClient } from '../lookup/index.js';
 import { loadConfig, loadKey, openStore } from './context.js';
 import { println } from './io.js';
 import type { Command } from './main.js';
@@ -38,7 +38,8 @@ const TEXT = {
 export const checkCommand: Command = {
   name: 'check',
   summary: 'check identifiers privately against the local index',
-  usage: 'vigie check [--nir X] [--email X] [--phone X] [--last-name X --first-name X --birth-date X] [--lang fr|en] [--json]',
+  usage:
+    'vigie check [--nir X] [--email X] [--phone X] [--last-name X --first-name X --birth-date X] [--server URL] [--lang fr|en] [--json]',
   options: {
     nir: { type: 'string' },
     email: { type: 'string' },
@@ -47,6 +48,7 @@ export const checkCommand: Command = {
     'first-name': { type: 'string' },
     'birth-date': { type: 'string' },
     lang: { type: 'string' },
+    server: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run({ values }, io) {
@@ -70,12 +72,26 @@ export const checkCommand: Command = {
       const reasons = query.errors.map((e) => `${e.field}: ${e.reason}`).join('; ');
       throw new VigieError('E_INPUT', `nothing to check: ${reasons}`);
     }
-    const config = loadConfig(io);
-    const key = loadKey(config);
-    const store = openStore(config, { mustExist: true });
+    let client: LookupClient;
+    let close = (): void => {};
+    const serverUrl = values['server'];
+    if (typeof serverUrl === 'string') {
+      // Over HTTP, as a partner application or the web page would: no key, no store on this side.
+      if (!/^https?:\/\//i.test(serverUrl)) throw new VigieError('E_USAGE', '--server expects an http:// or https:// URL');
+      client = createLookupClient({ baseUrl: serverUrl });
+    } else {
+      const config = loadConfig(io);
+      const key = loadKey(config);
+      const store = openStore(config, { mustExist: true });
+      close = () => store.close();
+      try {
+        client = createLookupClient({ transport: createLookupService({ store, server: await createVoprfServer(key.secretKey), keyId: key.keyId }) });
+      } catch (error) {
+        close();
+        throw error;
+      }
+    }
     try {
-      const server = await createVoprfServer(key.secretKey);
-      const client = createLookupClient({ transport: createLookupService({ store, server, keyId: key.keyId }) });
       const result = await client.check(query.identifiers);
       if (values['json'] === true) {
         println(io.stdout, JSON.stringify({ found: result.found, matches: result.matches }));
@@ -101,7 +117,7 @@ export const checkCommand: Command = {
       println(io.stdout, result.found ? `${t.found}.` : `${t.none} ${t.noneMeans}`);
       return 0;
     } finally {
-      store.close();
+      close();
     }
   },
 };

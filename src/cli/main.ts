@@ -8,6 +8,7 @@ import { ingestCommand } from './ingest.js';
 import { keysCommand } from './keys.js';
 import { synthCommand } from './synth.js';
 import { breachesCommand } from './breaches.js';
+import { serveCommand } from './serve.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -25,7 +26,7 @@ export interface Command {
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }
 
-const COMMANDS: Command[] = [keysCommand, synthCommand, ingestCommand, checkCommand, breachesCommand];
+const COMMANDS: Command[] = [keysCommand, synthCommand, ingestCommand, checkCommand, serveCommand, breachesCommand];
 
 function usage(io: CliIo): void {
   println(io.stdout, 'Usage: vigie <command> [options]');

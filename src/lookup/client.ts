@@ -124,6 +124,8 @@ export function createLookupClient(options: LookupClientOptions): LookupClient {
             return bytes;
           }),
         );
+        // Awaited below; until then a failure must not surface as an unhandled rejection.
+        bucketFetches.get(hex)!.catch(() => undefined);
       }
     }
 

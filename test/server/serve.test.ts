@@ -70,12 +70,19 @@ describe('vigie serve', () => {
     expect(stdout.text).not.toContain(f.members[0]!.slice(4));
   });
 
-  it('refuses a key that did not build the store, and a missing store', async () => {
+  it('refuses a key that did not build the store, a missing store, and a port in use', async () => {
     const otherKey = join(f.dir, 'other.key');
     writeNewKeyFile(otherKey);
     const { logger } = createServerLogger({ stream: new Sink() });
     expect(await codeOf(startServer(readConfig(envOf({ VIGIE_KEY_FILE: otherKey })), logger))).toBe('E_KEY_FILE');
     expect(await codeOf(startServer(readConfig(envOf({ VIGIE_DB: join(f.dir, 'none.db') })), logger))).toBe('E_NO_INDEX');
+    const first = await startServer(readConfig(envOf()), logger);
+    try {
+      const port = new URL(first.url).port;
+      expect(await codeOf(startServer(readConfig(envOf({ VIGIE_PORT: port })), logger))).toBe('E_CONFIG');
+    } finally {
+      await first.close();
+    }
   });
 
   it('refuses a bad --port as a usage error and a bad --server URL', async () => {

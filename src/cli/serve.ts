@@ -1,0 +1,131 @@
+// `vigie serve`: the Lookup API over HTTP on the local store and key, until SIGINT or SIGTERM; and the client
+// side that `vigie check --server URL` uses to check against a running server instead of the local store.
+
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { parsePort, type Config } from '../config.js';
+import { VigieError } from '../errors.js';
+import { createVoprfServer } from '../crypto/voprf-server.js';
+import { createLookupService } from '../index/lookup-service.js';
+import { createLookupClient, type LookupClient } from '../lookup/index.js';
+import { createApp } from '../server/app.js';
+import { createServerLogger } from '../server/logging.js';
+import { loadConfig, loadKey, openStore } from './context.js';
+import { println, type CliIo } from './io.js';
+import type { Command } from './main.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** e.g. http://127.0.0.1:8080 */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens the key and the store of `config`, and listens. The store must exist and belong to the key. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const key = loadKey(config);
+  const store = openStore(config, { mustExist: true });
+  try {
+    const bound = store.getMeta('key_id');
+    if (bound !== null && bound !== key.keyId) {
+      throw new VigieError('E_KEY_FILE', `the store ${config.db} was built with key ${bound}, but the key file holds key ${key.keyId}`);
+    }
+    const server = await createVoprfServer(key.secretKey);
+    const service = createLookupService({ store, server, keyId: key.keyId });
+    const app = createApp({
+      service,
+      store,
+      logger,
+      rateLimit: config.rateLimit,
+      trustedProxies: config.trustedProxies,
+      hsts: config.hsts,
+    });
+    try {
+      await app.listen({ port: config.port, host: config.host });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      throw new VigieError('E_CONFIG', `cannot listen on ${config.host}:${config.port} (${code}): set --port/--host or VIGIE_PORT/VIGIE_HOST`, { cause: error });
+    }
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    let closed: Promise<void> | null = null;
+    return {
+      app,
+      url: `http://${host}:${port}`,
+      close: () =>
+        (closed ??= app.close().finally(() => {
+          store.close();
+        })),
+    };
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+}
+
+/** A lookup client for `vigie check --server URL`: only blinded elements and bucket ids leave this machine. */
+export function createServerLookupClient(url: string): LookupClient {
+  if (!/^https?:\/\//i.test(url)) throw new VigieError('E_USAGE', '--server expects an http:// or https:// URL');
+  return createLookupClient({ baseUrl: url });
+}
+
+/** Resolves on the first SIGINT or SIGTERM (Ctrl-C, a container stop), with the signal's name. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** Serves until `until()` settles (asked once listening), then drains in-flight requests, closes the store, returns 0. */
+export async function serve(config: Config, io: CliIo, until: () => Promise<unknown>): Promise<number> {
+  // Buffered writes to fd 1 when stdout is the process's; an injected stream (tests) is written as is.
+  const { logger, close: closeLogger } = createServerLogger(io.stdout === process.stdout ? {} : { stream: io.stdout });
+  let running: RunningServer;
+  try {
+    running = await startServer(config, logger);
+  } catch (error) {
+    await closeLogger();
+    throw error;
+  }
+  logger.info({ url: running.url, rateLimit: config.rateLimit, trustedProxies: config.trustedProxies.length, hsts: config.hsts }, 'vigie serve listening');
+  println(io.stderr, `vigie serve: listening on ${running.url} (Ctrl-C to stop)`);
+  try {
+    const signal = await until();
+    logger.info({ signal: typeof signal === 'string' ? signal : undefined }, 'shutting down');
+  } finally {
+    await running.close();
+    logger.info('stopped');
+    await closeLogger();
+  }
+  return 0;
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'serve the Lookup API over HTTP (private checks, buckets, metrics)',
+  usage: 'vigie serve [--port 8080] [--host 127.0.0.1]',
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+  },
+  async run({ values }, io) {
+    const config = loadConfig(io);
+    let port = config.port;
+    if (typeof values['port'] === 'string') {
+      try {
+        port = parsePort(values['port'], '--port');
+      } catch (error) {
+        throw new VigieError('E_USAGE', (error as Error).message);
+      }
+    }
+    const host = typeof values['host'] === 'string' ? values['host'] : config.host;
+    return serve({ ...config, port, host }, io, untilSignal);
+  },
+};

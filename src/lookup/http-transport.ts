@@ -1,0 +1,133 @@
+// The lookup client's HTTP transport (DESIGN §4 "Wire"), for browsers and Node 20 through fetch: what it sends is
+// blinded elements and bucket ids only. It waits and retries on 429 as Retry-After says, a bounded number of times.
+
+import { VigieError, type ErrorCode } from '../errors.js';
+import type { EvaluateRequest, EvaluateResponse, KeysResponse, LookupTransport, Manifest } from './protocol.js';
+
+export interface HttpTransportOptions {
+  /** The API's base URL, e.g. "https://vigie.example.fr" (the /v1 paths are appended). */
+  baseUrl: string;
+  /** Injectable fetch (tests, instrumented clients); defaults to the global one. */
+  fetch?: typeof globalThis.fetch;
+  /** Retries after a 429 before giving up with E_RATE_LIMITED (default 3). */
+  maxRetries?: number;
+  /** Longest wait honoured for one Retry-After, in seconds (default 60): beyond it, give up at once. */
+  maxRetryAfterSeconds?: number;
+  /** Injectable sleep (tests); defaults to setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const INDEX_ID = /^[0-9a-f]{32}$/;
+const BUCKET_HEX = /^[0-9a-f]{1,8}$/;
+
+/** Server codes passed through as they are; anything else becomes E_PROTOCOL naming the server's code. */
+const PASSED_THROUGH = new Set<string>(['E_NO_INDEX', 'E_RATE_LIMITED']);
+
+/** RFC 9110 §10.2.3: Retry-After is delay-seconds or an HTTP-date; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | null {
+  if (value === null) return null;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+export function createHttpTransport(options: HttpTransportOptions): LookupTransport {
+  let base: URL;
+  try {
+    base = new URL(options.baseUrl);
+  } catch (error) {
+    throw new VigieError('E_CONFIG', 'the server URL is not a valid URL', { cause: error });
+  }
+  if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new VigieError('E_CONFIG', 'the server URL must be http: or https:');
+  const baseUrl = trimSlash(base.href);
+  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const maxRetries = options.maxRetries ?? 3;
+  const maxRetryAfter = options.maxRetryAfterSeconds ?? 60;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+
+  async function request(url: string, init: RequestInit): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        // No cookies, no referrer: the server needs to know nothing about who asks beyond the connection itself.
+        response = await doFetch(url, { ...init, credentials: 'omit', referrerPolicy: 'no-referrer' });
+      } catch (error) {
+        throw new VigieError('E_NETWORK', 'the server cannot be reached', { cause: error });
+      }
+      if (response.ok) return response;
+      if (response.status === 429) {
+        // RFC 6585 §4: wait as Retry-After says; without one, back off 1, 2, 4... seconds.
+        const wait = parseRetryAfter(response.headers.get('Retry-After')) ?? 2 ** attempt;
+        await response.body?.cancel().catch(() => undefined);
+        if (attempt >= maxRetries || wait > maxRetryAfter) {
+          throw new VigieError('E_RATE_LIMITED', `the server limits evaluations: retry in ${wait} s`);
+        }
+        await sleep(wait * 1000);
+        continue;
+      }
+      throw await errorOf(response);
+    }
+  }
+
+  async function errorOf(response: Response): Promise<VigieError> {
+    let code: string | undefined;
+    try {
+      const body = (await response.json()) as { error?: { code?: unknown } };
+      if (typeof body?.error?.code === 'string' && /^E_[A-Z_]+$/.test(body.error.code)) code = body.error.code;
+    } catch {
+      // Not our error shape (a proxy's page): the status alone says enough.
+    }
+    if (code !== undefined && PASSED_THROUGH.has(code)) return new VigieError(code as ErrorCode, `the server answered ${response.status} ${code}`);
+    return new VigieError('E_PROTOCOL', `the server answered ${response.status}${code === undefined ? '' : ` ${code}`}`);
+  }
+
+  async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
+    const response = await request(url, { ...init, headers: { Accept: 'application/json', ...(init.headers ?? {}) } });
+    try {
+      return (await response.json()) as T;
+    } catch (error) {
+      throw new VigieError('E_PROTOCOL', 'the server answered malformed JSON', { cause: error });
+    }
+  }
+
+  function bucketUrl(manifest: Manifest, hex: string): string {
+    if (!INDEX_ID.test(manifest.indexId) || !BUCKET_HEX.test(hex)) throw new VigieError('E_PROTOCOL', 'malformed index or bucket id');
+    const path = `indexes/${manifest.indexId}/buckets/${hex}`;
+    if (manifest.bucketBaseUrl === undefined) return `${baseUrl}/v1/${path}`;
+    // A CDN or object store holding the same tree; a relative bucketBaseUrl is resolved against the API's URL.
+    let root: URL;
+    try {
+      root = new URL(`${trimSlash(manifest.bucketBaseUrl)}/`, `${baseUrl}/`);
+    } catch (error) {
+      throw new VigieError('E_PROTOCOL', 'the manifest has a malformed bucketBaseUrl', { cause: error });
+    }
+    if (root.protocol !== 'https:' && root.protocol !== 'http:') throw new VigieError('E_PROTOCOL', 'the manifest bucketBaseUrl must be http: or https:');
+    return new URL(path, root).href;
+  }
+
+  return {
+    keys: () => json<KeysResponse>(`${baseUrl}/v1/keys`),
+    index: () => json<Manifest>(`${baseUrl}/v1/index`),
+    evaluate: (body: EvaluateRequest) =>
+      json<EvaluateResponse>(`${baseUrl}/v1/evaluate`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    async bucket(manifest, hex) {
+      // The client checks the size against the manifest (a CDN may compress, so Content-Length proves nothing).
+      const response = await request(bucketUrl(manifest, hex), { headers: { Accept: 'application/octet-stream' } });
+      try {
+        return new Uint8Array(await response.arrayBuffer());
+      } catch (error) {
+        throw new VigieError('E_NETWORK', 'the bucket download failed', { cause: error });
+      }
+    },
+  };
+}

@@ -1,0 +1,42 @@
+// The public description of each breach (GET /v1/breaches): what a person or a journalist may know without
+// checking anything. Counts are given only in the CNIL's bands, so a small breach never reveals an exact number.
+
+import { categoriesOf, type Category } from '../identifiers/categories.js';
+import type { BreachRecord } from '../index/sqlite-store.js';
+
+/** The person-count bands of the CNIL's breach notification form. */
+export const PERSON_BANDS = ['0-5', '6-50', '51-300', '301-5000', '>5000'] as const;
+export type PersonBand = (typeof PERSON_BANDS)[number];
+
+export function personBand(count: number): PersonBand {
+  if (count <= 5) return '0-5';
+  if (count <= 50) return '6-50';
+  if (count <= 300) return '51-300';
+  if (count <= 5000) return '301-5000';
+  return '>5000';
+}
+
+export interface PublicBreach {
+  id: string;
+  title: string;
+  /** The data controller (the laboratory) once the controller's configuration exists; null until then. */
+  controller: string | null;
+  /** First and latest ingest of the breach's files (ISO 8601). */
+  firstIngestAt: string;
+  lastIngestAt: string;
+  categories: Category[];
+  /** Persons concerned, as a CNIL band; null before statistics exist. */
+  persons: PersonBand | null;
+}
+
+export function publicBreach(record: BreachRecord): PublicBreach {
+  return {
+    id: record.id,
+    title: record.title,
+    controller: null,
+    firstIngestAt: record.createdAt,
+    lastIngestAt: record.stats?.ingestedAt ?? record.updatedAt,
+    categories: categoriesOf(record.categories),
+    persons: record.stats === null ? null : personBand(record.stats.persons),
+  };
+}
