@@ -11,7 +11,7 @@ import type { EvaluatorPool } from './evaluator-pool.js';
 import { Y_BYTES } from './evaluator-core.js';
 import { openScratch, type SqliteStore } from './sqlite-store.js';
 
-const SEAL_BATCH = 4096;
+const SEAL_BATCH = 8192;
 const READ_PAGE = 16384;
 /** Older index versions kept after a publication, for clients in the middle of a check. */
 const KEEP_PREVIOUS = 1;
