@@ -51,4 +51,5 @@ await run('by name and date of birth, typed without accents and in lower case', 
 await run('someone who is not in the file', ['check', '--email', 'personne.absente@example.org', '--phone', '06 00 00 00 01', '--lang', 'fr']);
 await run('the same, for a program', ['check', '--nir', withEmail.nir, '--json']);
 console.log(`\nThe store (${env.VIGIE_DB}) holds no name, NIR, e-mail or phone: only OPRF outputs, sealed entries and counts.`);
-console.log('Inspect it with: VIGIE_DB=.vigie-demo/vigie.db npx vigie breaches');
+console.log('Inspect it with:    VIGIE_DB=.vigie-demo/vigie.db npx vigie breaches');
+console.log('Serve the lookup API on it: VIGIE_DB=.vigie-demo/vigie.db VIGIE_KEY_FILE=.vigie-demo/vigie.key npx vigie serve');

@@ -98,19 +98,20 @@ export const checkCommand: Command = {
         return 0;
       }
       const t = TEXT[lang];
+      const colon = lang === 'fr' ? '\u00a0: ' : ': '; // French puts a (non-breaking) space before a colon
       const titles = new Map(result.manifest.breaches.map((b) => [b.id, b.title]));
-      for (const error of query.errors) println(io.stdout, `${t.invalid} (${error.field}): ${error.reason}`);
-      if (query.nirKeyStatus === 'wrong') println(io.stdout, `NIR: ${t.wrongKey}`);
+      for (const error of query.errors) println(io.stdout, `${t.invalid} (${error.field})${colon}${error.reason}`);
+      if (query.nirKeyStatus === 'wrong') println(io.stdout, `NIR${colon}${t.wrongKey}`);
       for (const checked of result.results) {
         const label = IDENTIFIER_LABELS[lang][checked.type];
         if (!checked.found) {
-          println(io.stdout, `✘ ${t.notFound}: ${label}`);
+          println(io.stdout, `✘ ${t.notFound}${colon}${label}`);
           continue;
         }
-        println(io.stdout, `✔ ${t.foundShort}: ${label}`);
+        println(io.stdout, `✔ ${t.foundShort}${colon}${label}`);
         for (const breach of checked.breaches) {
           println(io.stdout, `    ${titles.get(breach.id) ?? breach.id} [${breach.id}]`);
-          println(io.stdout, `    ${t.categories}: ${breach.categories.map((c) => CATEGORY_LABELS[lang][c]).join(', ')}`);
+          println(io.stdout, `    ${t.categories}${colon}${breach.categories.map((c) => CATEGORY_LABELS[lang][c]).join(', ')}`);
         }
       }
       println(io.stdout);
