@@ -56,6 +56,7 @@ describe('vigie CLI', () => {
     expect(summary['rowsRead']).toBe(1500);
     expect((summary['rowsIndexed'] as number) + (summary['rowsRejected'] as number)).toBe(1500);
     expect(summary['indexId']).toMatch(/^[0-9a-f]{32}$/);
+    expect(statSync(join(dir, 'vigie.db')).mode & 0o777).toBe(0o600);
     expect(Object.keys(summary['identifiers'] as object).sort()).toEqual(['email', 'nir', 'person', 'phone']);
 
     const person = JSON.parse(readFileSync(truthFile, 'utf8').split('\n')[0]!) as { nir: string; categories: string[] };

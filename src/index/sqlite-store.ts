@@ -1,6 +1,7 @@
 // The embedded store (DESIGN §4, §6): per distinct identifier only y, a masked bucket prefix and what was found;
 // breaches with aggregate statistics; immutable index versions (manifest + padded buckets) published atomically.
 
+import { closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { VigieError } from '../errors.js';
 import type { Manifest } from '../lookup/protocol.js';
@@ -114,6 +115,9 @@ export class SqliteStore {
   constructor(path: string) {
     this.path = path;
     try {
+      // Created owner-only: the store holds no readable personal data, but its y values are what the key unlocks.
+      // SQLite gives the -wal and -shm files the database file's permissions.
+      if (path !== ':memory:' && path !== '' && !existsSync(path)) closeSync(openSync(path, 'a', 0o600));
       this.db = new Database(path);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
