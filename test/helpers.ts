@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeNewKeyFile, type KeyFile } from '../src/crypto/key-file.js';
-import { synthesize } from '../src/synth/index.js';
+import { synthesize, type SynthSummary } from '../src/synth/index.js';
 
 export interface TruthPerson {
   nir: string;
@@ -16,7 +16,7 @@ export interface TruthPerson {
   birthName: string | null;
   labs: string[];
   categories: string[];
-  nirKeyInFile: 'valid' | 'missing' | 'wrong';
+  nirKeyInFile: 'valid' | 'missing' | 'wrong' | 'absent';
   unusable: boolean;
 }
 
@@ -35,13 +35,19 @@ export function createWorkspace(): Workspace {
   return { dir, db: join(dir, 'vigie.db'), keyFile, key, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export async function synthLeak(dir: string, name: string, rows: number, seed: string, dirty: boolean): Promise<{ file: string; truth: TruthPerson[] }> {
+export async function synthLeak(
+  dir: string,
+  name: string,
+  rows: number,
+  seed: string,
+  dirty: boolean,
+): Promise<{ file: string; truth: TruthPerson[]; synth: SynthSummary }> {
   const file = join(dir, `${name}.csv`);
   const truthFile = join(dir, `${name}.truth.jsonl`);
-  await synthesize({ rows, seed, dirty, out: file, truth: truthFile });
+  const synth = await synthesize({ rows, seed, dirty, out: file, truth: truthFile });
   const truth = readFileSync(truthFile, 'utf8')
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as TruthPerson);
-  return { file, truth };
+  return { file, truth, synth };
 }

@@ -5,7 +5,7 @@ import { createHash, hash as oneShotHash, hkdfSync } from 'node:crypto';
 import { createVoprfServer } from '../crypto/voprf-server.js';
 import { deriveEntryKeysSync, sealSync } from '../crypto/hkdf-seal-node.js';
 import { BUCKET_DOMAIN, bucketOfPrefix } from '../lookup/bucket.js';
-import { TAG_BYTES } from '../lookup/protocol.js';
+import { GCM_TAG_BYTES, TAG_BYTES } from '../lookup/protocol.js';
 
 export const Y_BYTES = 64;
 
@@ -89,7 +89,7 @@ export async function createEvaluatorCore(secretKey: Uint8Array): Promise<Evalua
 
     seal({ indexId, bucketBits, plaintextSize, ys, maskedPrefixes, payloads }) {
       const n = payloads.length;
-      const entrySize = TAG_BYTES + plaintextSize + 16;
+      const entrySize = TAG_BYTES + plaintextSize + GCM_TAG_BYTES;
       const entries = new Uint8Array(n * entrySize);
       const buckets = new Uint32Array(n);
       const padded = Buffer.alloc(plaintextSize);

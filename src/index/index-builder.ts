@@ -8,6 +8,8 @@ import type { EntryPayload, Manifest } from '../lookup/protocol.js';
 import { GCM_TAG_BYTES, TAG_BYTES } from '../lookup/protocol.js';
 import { chooseBucketBits } from '../lookup/bucket.js';
 import type { EvaluatorPool } from './evaluator-pool.js';
+import type { SealResult } from './evaluator-core.js';
+import { createOrderedPipeline } from './ordered-pipeline.js';
 import { Y_BYTES } from './evaluator-core.js';
 import { openScratch, type SqliteStore } from './sqlite-store.js';
 
@@ -67,12 +69,16 @@ export async function buildIndex(store: SqliteStore, pool: EvaluatorPool, option
   try {
 
   // Pass 1: seal every distinct identifier (in the worker threads), stage the entries by bucket.
-  const inFlight: Promise<void>[] = [];
-  const window = Math.max(2, pool.threads * 2);
   let ys = Buffer.alloc(SEAL_BATCH * Y_BYTES);
   let prefixes = new Uint32Array(SEAL_BATCH);
   let payloads: string[] = [];
-  let chain = Promise.resolve();
+  const pipeline = createOrderedPipeline<SealResult>(Math.max(2, pool.threads * 2), ({ buckets, entries }) => {
+    for (let i = 0; i < buckets.length; i++) {
+      const bucket = buckets[i]!;
+      counts[bucket]!++;
+      stage.run(bucket, entries.subarray(i * entrySize, (i + 1) * entrySize));
+    }
+  });
 
   const flush = async (): Promise<void> => {
     if (payloads.length === 0) return;
@@ -87,18 +93,8 @@ export async function buildIndex(store: SqliteStore, pool: EvaluatorPool, option
     ys = Buffer.alloc(SEAL_BATCH * Y_BYTES);
     prefixes = new Uint32Array(SEAL_BATCH);
     payloads = [];
-    const sealed = pool.seal(job);
-    // Insert in submission order so that the build is deterministic for a given indexId.
-    chain = chain.then(async () => {
-      const { buckets, entries } = await sealed;
-      for (let i = 0; i < buckets.length; i++) {
-        const bucket = buckets[i]!;
-        counts[bucket]!++;
-        stage.run(bucket, entries.subarray(i * entrySize, (i + 1) * entrySize));
-      }
-    });
-    inFlight.push(chain);
-    if (inFlight.length >= window) await inFlight.shift();
+    // Entries are staged in submission order so that the build is deterministic for a given indexId.
+    await pipeline.push(pool.seal(job));
   };
 
   let currentY: Buffer | null = null;
@@ -148,8 +144,7 @@ export async function buildIndex(store: SqliteStore, pool: EvaluatorPool, option
   }
   await push();
   await flush();
-  await Promise.all(inFlight);
-  await chain;
+  await pipeline.drain();
 
   // Pass 2: every bucket padded to the fullest one with random dummies, entries in byte order so that position
   // says nothing about which are real.

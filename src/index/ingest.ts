@@ -7,7 +7,7 @@ import { VigieError } from '../errors.js';
 import { categoriesOf, categoryBit, CATEGORIES, type Category } from '../identifiers/categories.js';
 import {
   canonical,
-
+  IDENTIFIER_TYPES,
   normalizeDate,
   normalizeEmail,
   normalizeName,
@@ -20,6 +20,8 @@ import type { Manifest } from '../lookup/protocol.js';
 import { openSource, type Mapping, type Source, type SourceColumn } from '../source/index.js';
 import type { Field } from '../source/fields.js';
 import type { EvaluatorPool } from './evaluator-pool.js';
+import type { EvaluateResult } from './evaluator-core.js';
+import { createOrderedPipeline } from './ordered-pipeline.js';
 import { Y_BYTES } from './evaluator-core.js';
 import { buildIndex } from './index-builder.js';
 import { attachScratch, detachScratch, type SqliteStore } from './sqlite-store.js';
@@ -80,7 +82,6 @@ export interface IngestSummary {
 }
 
 interface RowIdentifiers {
-  line: number;
   mask: number;
   types: IdentifierType[];
   /** Index into types/canonicals of the identifier that stands for the person (NIR, else name + birth date). */
@@ -94,8 +95,8 @@ interface Batch {
   canonicals: string[];
 }
 
-const TYPE_CODE: Readonly<Record<IdentifierType, number>> = { nir: 0, email: 1, phone: 2, person: 3 };
-const IDENTIFIER_TYPES: readonly IdentifierType[] = ['nir', 'email', 'phone', 'person'];
+/** Identifier types are stored in scratch tables as their index in IDENTIFIER_TYPES. */
+const TYPE_CODE = Object.fromEntries(IDENTIFIER_TYPES.map((type, i) => [type, i])) as Readonly<Record<IdentifierType, number>>;
 
 const EMPTY_COUNTS = (): Record<IdentifierType, number> => ({ nir: 0, email: 0, phone: 0, person: 0 });
 
@@ -180,19 +181,12 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       evaluations += batch.canonicals.length;
     };
 
-    const window = Math.max(2, pool.threads * 2);
-    const inFlight: Promise<void>[] = [];
-    let chain = Promise.resolve();
+    const pipeline = createOrderedPipeline<{ batch: Batch; result: EvaluateResult }>(Math.max(2, pool.threads * 2), ({ batch, result }) =>
+      storeBatch(batch, result.ys, result.maskedPrefixes),
+    );
     const submit = async (batch: Batch): Promise<void> => {
       if (batch.rows.length === 0) return;
-      const evaluated = pool.evaluate(batch.canonicals);
-      // Results are stored in submission order: the store's content does not depend on thread timing.
-      chain = chain.then(async () => {
-        const { ys, maskedPrefixes } = await evaluated;
-        storeBatch(batch, ys, maskedPrefixes);
-      });
-      inFlight.push(chain);
-      if (inFlight.length >= window) await inFlight.shift();
+      await pipeline.push(pool.evaluate(batch.canonicals).then((result) => ({ batch, result })));
     };
 
     for (const source of sources) {
@@ -314,7 +308,6 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
           for (const category of CATEGORIES) if ((mask & categoryBit(category)) !== 0) categoryRows.set(category, categoryRows.get(category)! + 1);
           const postcodeCell = firstFilled(cells, plan.postcode);
           batch.rows.push({
-            line: row.line,
             mask,
             types,
             personIndex: nirIndex !== -1 ? nirIndex : personIndex !== -1 ? personIndex : 0,
@@ -334,9 +327,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
           elapsedMs: performance.now() - clock,
         });
       }
-      await Promise.all(inFlight);
-      await chain;
-      inFlight.length = 0;
+      await pipeline.drain();
 
       files.push({
         name,

@@ -9,7 +9,7 @@ import { b64uDecode, b64uEncode } from '../crypto/encoding.js';
 import { blind, finalizeBatch, type BlindResult } from '../crypto/voprf-client.js';
 import { deriveEntryKeys, open } from '../crypto/hkdf-seal.js';
 import { BUCKET_DOMAIN, bucketHex, bucketOfPrefix, prefix32 } from './bucket.js';
-import { MAX_BATCH, TAG_BYTES, type EntryPayload, type LookupTransport, type Manifest } from './protocol.js';
+import { GCM_TAG_BYTES, MAX_BATCH, TAG_BYTES, type EntryPayload, type LookupTransport, type Manifest } from './protocol.js';
 
 export interface IdentifierToCheck {
   type: IdentifierType;
@@ -69,7 +69,7 @@ function checkManifest(manifest: Manifest): void {
     manifest.bucketBits >= 1 &&
     manifest.bucketBits <= 32 &&
     Number.isInteger(manifest.entrySize) &&
-    manifest.entrySize > TAG_BYTES + 16 &&
+    manifest.entrySize > TAG_BYTES + GCM_TAG_BYTES &&
     Number.isInteger(manifest.entriesPerBucket) &&
     manifest.entriesPerBucket >= 1;
   if (!ok) throw new VigieError('E_PROTOCOL', 'the index manifest is malformed');

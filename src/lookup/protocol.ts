@@ -4,8 +4,8 @@ import type { Category } from '../identifiers/categories.js';
 
 export const PROTOCOL_SUITE = 'ristretto255-SHA512';
 export const MAX_BATCH = 8;
-export const TAG_BYTES = 16;
-export const GCM_TAG_BYTES = 16;
+/** Entry layout sizes (DESIGN §4), defined once with the derivations that produce them. */
+export { GCM_TAG_BYTES, TAG_BYTES } from '../crypto/hkdf-seal-params.js';
 
 export interface KeyInfo {
   keyId: string;
