@@ -79,6 +79,13 @@ CREATE TABLE IF NOT EXISTS ingests (
   index_id TEXT NOT NULL,
   summary TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS notices (
+  notice_id TEXT PRIMARY KEY,
+  breach_id TEXT NOT NULL,
+  sealed BLOB NOT NULL,
+  opened INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS notices_by_breach ON notices (breach_id);
 `;
 
 export interface BreachRecord {
@@ -99,6 +106,14 @@ interface BreachRow {
   stats: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A sealed notice (DESIGN §5): the id and key come from the person's code, which the store never sees. */
+export interface SealedNotice {
+  /** b64u(HKDF-SHA256(code, "vigie/v1/notice-id")), 22 characters. */
+  noticeId: string;
+  /** AES-256-GCM(noticeKey, zero nonce, notice JSON). */
+  sealed: Uint8Array;
 }
 
 export interface IdentifierRow {
@@ -183,6 +198,48 @@ export class SqliteStore {
       | { data: Buffer }
       | undefined;
     return row === undefined ? null : new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength);
+  }
+
+  /**
+   * Stores sealed notices for a breach, in one transaction. A notice id already present is replaced only if it
+   * belongs to the same breach (a rerun of the campaign); a collision with another breach's notice is an error.
+   */
+  putNotices(breachId: string, notices: Iterable<SealedNotice>): number {
+    const owner = this.db.prepare('SELECT breach_id FROM notices WHERE notice_id = ?').pluck();
+    const upsert = this.db.prepare(
+      'INSERT INTO notices (notice_id, breach_id, sealed) VALUES (?, ?, ?) ON CONFLICT (notice_id) DO UPDATE SET sealed = excluded.sealed',
+    );
+    return this.db.transaction(() => {
+      let count = 0;
+      for (const notice of notices) {
+        const existing = owner.get(notice.noticeId) as string | undefined;
+        if (existing !== undefined && existing !== breachId) {
+          throw new VigieError('E_STORE', `notice id collision with breach ${existing}`);
+        }
+        upsert.run(notice.noticeId, breachId, notice.sealed);
+        count++;
+      }
+      return count;
+    })();
+  }
+
+  /** The sealed bytes of one notice, or null. */
+  notice(noticeId: string): Uint8Array | null {
+    const row = this.db.prepare('SELECT sealed FROM notices WHERE notice_id = ?').get(noticeId) as { sealed: Buffer } | undefined;
+    return row === undefined ? null : new Uint8Array(row.sealed.buffer, row.sealed.byteOffset, row.sealed.byteLength);
+  }
+
+  /** Counts a fetch of a notice from the portal (by notice id only: no time, no address). */
+  markNoticeOpened(noticeId: string): void {
+    this.db.prepare('UPDATE notices SET opened = opened + 1 WHERE notice_id = ?').run(noticeId);
+  }
+
+  /** Notices of a breach and how many of them were opened at least once on the portal. */
+  noticeCounts(breachId: string): { notices: number; opened: number } {
+    const row = this.db
+      .prepare('SELECT count(*) AS notices, count(*) FILTER (WHERE opened > 0) AS opened FROM notices WHERE breach_id = ?')
+      .get(breachId) as { notices: number; opened: number };
+    return { notices: row.notices, opened: row.opened };
   }
 
   close(): void {
