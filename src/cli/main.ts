@@ -9,6 +9,7 @@ import { keysCommand } from './keys.js';
 import { synthCommand } from './synth.js';
 import { breachesCommand } from './breaches.js';
 import { serveCommand } from './serve.js';
+import { controllerInitCommand } from './controller.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -26,13 +27,21 @@ export interface Command {
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }
 
-const COMMANDS: Command[] = [keysCommand, synthCommand, ingestCommand, checkCommand, serveCommand, breachesCommand];
+const COMMANDS: Command[] = [
+  keysCommand,
+  synthCommand,
+  ingestCommand,
+  checkCommand,
+  serveCommand,
+  breachesCommand,
+  controllerInitCommand,
+];
 
 function usage(io: CliIo): void {
   println(io.stdout, 'Usage: vigie <command> [options]');
   println(io.stdout);
   println(io.stdout, 'Commands:');
-  for (const c of COMMANDS) println(io.stdout, `  ${c.name.padEnd(16)}${c.summary}`);
+  for (const c of COMMANDS) println(io.stdout, `  ${c.name.padEnd(18)}${c.summary}`);
   println(io.stdout);
   println(io.stdout, 'Environment: VIGIE_DB (default ./vigie.db), VIGIE_KEY_FILE (default ./vigie.key).');
   println(io.stdout, 'Run "vigie <command> --help" for the options of a command.');
@@ -44,21 +53,25 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     usage(io);
     return first === undefined ? 1 : 0;
   }
-  // Two-word commands ("keys generate") are matched on their first word; the command reads the rest.
-  const command = COMMANDS.find((c) => c.name === first || c.name.split(' ')[0] === first);
-  if (command === undefined) {
+  // Two-word commands ("keys generate", "notices send") are grouped under their first word; the second picks one.
+  const group = COMMANDS.filter((c) => c.name === first || c.name.split(' ')[0] === first);
+  if (group.length === 0) {
     println(io.stderr, `vigie: unknown command "${first}" (run "vigie help")`);
     return 2;
   }
-  try {
-    const args = command.name.includes(' ') ? rest.slice(1) : rest;
-    if (command.name.includes(' ') && rest[0] !== command.name.split(' ')[1]) {
-      if (rest[0] === '--help' || rest[0] === undefined) {
-        println(io.stdout, `Usage: ${command.usage}`);
-        return rest[0] === undefined ? 2 : 0;
-      }
-      throw new VigieError('E_USAGE', `unknown subcommand "${rest[0] ?? ''}": usage: ${command.usage}`);
+  const twoWord = group[0]!.name.includes(' ');
+  const command = twoWord ? group.find((c) => c.name.split(' ')[1] === rest[0]) : group[0];
+  if (command === undefined) {
+    const usages = group.map((c) => `  ${c.usage}`).join('\n');
+    if (rest[0] === '--help' || rest[0] === '-h' || rest[0] === undefined) {
+      println(io.stdout, `Usage:\n${usages}`);
+      return rest[0] === undefined ? 2 : 0;
     }
+    println(io.stderr, `vigie ${first}: unknown subcommand "${rest[0]}" [E_USAGE]; usage:\n${usages}`);
+    return 2;
+  }
+  try {
+    const args = twoWord ? rest.slice(1) : rest;
     if (args.includes('--help') || args.includes('-h')) {
       println(io.stdout, `Usage: ${command.usage}`);
       return 0;

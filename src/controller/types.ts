@@ -1,6 +1,6 @@
 // The data controller's configuration (controller.json): who the controller is, how persons reach it, what it has
 // done. Read by the notices (GDPR art. 34), the portal and, extended, the regulator dossier (GDPR art. 33).
-// This file is the shape only; validation with errors naming the field lives beside it.
+// This file is the shape only; validation with errors naming the field is config.ts, documented in docs/controller.md.
 
 export type Lang = 'fr' | 'en';
 
@@ -25,6 +25,8 @@ export interface ControllerIdentity {
   address: PostalAddress;
   /** The controller's own public website, the one people already know. */
   website?: string;
+  /** French company number (9 digits), for the regulator dossier. */
+  siren?: string;
 }
 
 export interface DpoContact {
@@ -55,6 +57,17 @@ export interface BreachNotice {
   measures: Localized[];
   /** Reference of the complaint the controller filed, if any, for persons to quote in their own. */
   complaintReference?: string;
+  /** Likely consequences, if the controller wants its own wording; letters otherwise use a standard text. */
+  consequences?: Localized;
+}
+
+/** How letters and e-mails are signed and referenced. */
+export interface LetterSettings {
+  signatory?: { name: string; title: Localized };
+  /** Prefix of each letter's unique reference, e.g. "LAB" gives LAB-2021-000123 (1-12 capitals or digits). */
+  referencePrefix?: string;
+  /** Sender of the notice e-mails, when `vigie notices send` is given no --from. */
+  emailFrom?: string;
 }
 
 export interface ControllerConfig {
@@ -67,4 +80,7 @@ export interface ControllerConfig {
   /** Languages of the letters and e-mails; the first is the default. */
   languages: Lang[];
   breaches: BreachNotice[];
+  /** Lab codes of the file (CODE_LABO) -> the names people know; a code without an entry is printed as is. */
+  labs?: Record<string, string>;
+  letter?: LetterSettings;
 }
