@@ -12,6 +12,10 @@ export const FIELDS = [
   'email',
   'phone',
   'postcode',
+  'address1',
+  'address2',
+  'city',
+  'country',
   'lab',
 ] as const;
 
@@ -26,7 +30,13 @@ export const FIELD_CATEGORY: Readonly<Record<Field, Category>> = {
   nir: 'nir',
   email: 'email',
   phone: 'phone',
+  // The postal address is read field by field only to print letters (vigie notices generate); every part of it
+  // still counts as the one category postal_address.
   postcode: 'postal_address',
+  address1: 'postal_address',
+  address2: 'postal_address',
+  city: 'postal_address',
+  country: 'postal_address',
   lab: 'lab_visit',
 };
 

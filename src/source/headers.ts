@@ -49,10 +49,18 @@ const HEADER_TABLE: Readonly<Record<Field | Category, readonly string[]>> = {
     'Lieu de naissance', 'Place of birth',
   ],
   birth_date: ['Âge', 'Age', 'Année de naissance', 'Year of birth'],
-  postal_address: [
-    'ADRESSE', 'Adresse postale', 'Complément d\'adresse', 'Address', 'Address line', 'Street', 'Rue',
-    'VILLE', 'Commune', 'City', 'Town', 'Pays', 'Country',
+  // ADRESSE2 is listed under address2 so that it does not fall back to ADRESSE (address1) as a numbered variant.
+  address1: [
+    'ADRESSE', 'ADRESSE1', 'Adresse postale', 'Adresse ligne 1', 'Rue', 'Voie', 'Address', 'Address line',
+    'Address line 1', 'Address 1', 'Street', 'Street address',
   ],
+  address2: [
+    'ADRESSE2', 'Complément d\'adresse', 'Complément adresse', 'Adresse ligne 2', 'Address line 2', 'Address 2',
+    'Address complement',
+  ],
+  city: ['VILLE', 'Commune', 'Localité', 'Ville de résidence', 'City', 'Town'],
+  country: ['Pays', 'Country'],
+  postal_address: ['Lieu-dit', 'Boîte postale', 'BP', 'Cedex', 'PO Box'],
   insurer: [
     'RANG_BENEFICIAIRE', 'Rang bénéficiaire', 'Rang de bénéficiaire', 'NOM_ASSURE', 'Nom assuré', 'Nom de l\'assuré',
     'PRENOM_ASSURE', 'Prénom assuré', 'Assuré', 'MUTUELLE', 'Mutuelle', 'Complémentaire santé', 'Caisse',
