@@ -24,10 +24,21 @@ export interface Config {
   readonly rateLimit: RateLimitConfig | null;
   /** HSTS max-age in seconds (VIGIE_HSTS = seconds, "on" for one year, "off"; default off: only behind TLS). */
   readonly hsts: number | null;
+  /** GET /v1/notices/{id} per client address, apart from evaluations (VIGIE_NOTICE_RATE_LIMIT, default 10/0.1), or null. */
+  readonly noticeRateLimit: RateLimitConfig | null;
+  /** The controller's configuration file (VIGIE_CONTROLLER, controller.json); the portal words itself generically without. */
+  readonly controllerFile: string | null;
+  /** The built portal: VIGIE_PORTAL_DIR, else "default" (the package's dist/web); "off" serves the API alone. */
+  readonly portal: { readonly dir: string } | 'default' | 'off';
 }
 
 /** A person checking a few identifiers, retrying a typo or two, stays well inside 20 at once and one a second. */
 export const DEFAULT_RATE_LIMIT: RateLimitConfig = { burst: 20, refillPerSecond: 1 };
+/**
+ * A person opens their notice once or twice, or mistypes the code a few times: 10 at once, then one every 10 s.
+ * A notice id is 128 bits derived from an 80-bit code, so the limit is about load and probing, not guessing.
+ */
+export const DEFAULT_NOTICE_RATE_LIMIT: RateLimitConfig = { burst: 10, refillPerSecond: 0.1 };
 /** A batch holds up to 8 blinded elements (DESIGN §4) and costs 8 tokens, so the burst must hold at least 8. */
 const MIN_BURST = 8;
 
@@ -39,7 +50,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const trustedProxies = parseTrustedProxies(nonEmpty(env, 'VIGIE_TRUSTED_PROXIES'));
   const rateLimit = parseRateLimit(nonEmpty(env, 'VIGIE_RATE_LIMIT'));
   const hsts = parseHsts(nonEmpty(env, 'VIGIE_HSTS'));
-  return { db, keyFile, port, host, trustedProxies, rateLimit, hsts };
+  const noticeRateLimit = parseRateLimit(nonEmpty(env, 'VIGIE_NOTICE_RATE_LIMIT'), 'VIGIE_NOTICE_RATE_LIMIT', DEFAULT_NOTICE_RATE_LIMIT, 1);
+  const controllerFile = nonEmpty(env, 'VIGIE_CONTROLLER') ?? null;
+  const portalDir = nonEmpty(env, 'VIGIE_PORTAL_DIR');
+  const portal = portalDir === undefined ? 'default' : portalDir.trim().toLowerCase() === 'off' ? 'off' : { dir: portalDir };
+  return { db, keyFile, port, host, trustedProxies, rateLimit, hsts, noticeRateLimit, controllerFile, portal };
 }
 
 function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -76,16 +91,21 @@ function parseTrustedProxies(value: string | undefined): string[] {
   return entries;
 }
 
-function parseRateLimit(value: string | undefined): RateLimitConfig | null {
-  if (value === undefined) return DEFAULT_RATE_LIMIT;
+function parseRateLimit(
+  value: string | undefined,
+  name = 'VIGIE_RATE_LIMIT',
+  fallback: RateLimitConfig = DEFAULT_RATE_LIMIT,
+  minBurst = MIN_BURST,
+): RateLimitConfig | null {
+  if (value === undefined) return fallback;
   if (value.trim().toLowerCase() === 'off') return null;
   const match = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*$/.exec(value);
   const burst = Number(match?.[1]);
   const refillPerSecond = Number(match?.[2]);
-  if (match === null || burst < MIN_BURST || burst > 1_000_000 || !(refillPerSecond > 0) || refillPerSecond > 1_000_000) {
+  if (match === null || burst < minBurst || burst > 1_000_000 || !(refillPerSecond > 0) || refillPerSecond > 1_000_000) {
     throw new VigieError(
       'E_CONFIG',
-      `VIGIE_RATE_LIMIT expected "burst/refill-per-second" with burst ${MIN_BURST}..1000000 and a positive refill (e.g. "20/1"), or "off"; got "${value}"`,
+      `${name} expected "burst/refill-per-second" with burst ${minBurst}..1000000 and a positive refill (e.g. "20/1"), or "off"; got "${value}"`,
     );
   }
   return { burst, refillPerSecond };

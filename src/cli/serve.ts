@@ -1,6 +1,8 @@
 // `vigie serve`: the Lookup API over HTTP on the local store and key, until SIGINT or SIGTERM; and the client
 // side that `vigie check --server URL` uses to check against a running server instead of the local store.
 
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { parsePort, type Config } from '../config.js';
@@ -8,7 +10,10 @@ import { VigieError } from '../errors.js';
 import { createVoprfServer } from '../crypto/voprf-server.js';
 import { createLookupService } from '../index/lookup-service.js';
 import { createLookupClient, type LookupClient } from '../lookup/index.js';
+import { loadControllerConfig } from '../controller/config.js';
+import type { ControllerConfig } from '../controller/types.js';
 import { createApp } from '../server/app.js';
+import { loadPortalAssets, type PortalAssets } from '../server/portal.js';
 import { createServerLogger } from '../server/logging.js';
 import { loadConfig, loadKey, openStore } from './context.js';
 import { println, type CliIo } from './io.js';
@@ -18,12 +23,38 @@ export interface RunningServer {
   app: FastifyInstance;
   /** e.g. http://127.0.0.1:8080 */
   url: string;
+  /** Whether the portal's pages are served (at / and /en/), or the API alone. */
+  portal: boolean;
   close(): Promise<void>;
+}
+
+/**
+ * The portal's build beside this module: dist/web from dist/src/cli (the installed command), or from src/cli (tests
+ * run on the sources after `npm run build`). Null when neither holds a build.
+ */
+export function defaultPortalDir(): string | null {
+  for (const relative of ['../../web/', '../../dist/web/']) {
+    const dir = fileURLToPath(new URL(relative, import.meta.url));
+    if (existsSync(`${dir}.vite/manifest.json`)) return dir;
+  }
+  return null;
+}
+
+function portalOf(config: Config): PortalAssets | undefined {
+  if (config.portal === 'off') return undefined;
+  if (config.portal === 'default') {
+    const dir = defaultPortalDir();
+    return dir === null ? undefined : loadPortalAssets(dir);
+  }
+  return loadPortalAssets(config.portal.dir);
 }
 
 /** Opens the key and the store of `config`, and listens. The store must exist and belong to the key. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const key = loadKey(config);
+  // Read before the store is opened: a bad controller.json or a missing build fails fast, naming the file.
+  const controller: ControllerConfig | null = config.controllerFile === null ? null : loadControllerConfig(config.controllerFile);
+  const portal = portalOf(config);
   const store = openStore(config, { mustExist: true });
   try {
     const bound = store.getMeta('key_id');
@@ -39,6 +70,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       rateLimit: config.rateLimit,
       trustedProxies: config.trustedProxies,
       hsts: config.hsts,
+      notices: store,
+      noticeRateLimit: config.noticeRateLimit,
+      controller,
+      ...(portal === undefined ? {} : { portal }),
     });
     try {
       await app.listen({ port: config.port, host: config.host });
@@ -53,6 +88,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     return {
       app,
       url: `http://${host}:${port}`,
+      portal: portal !== undefined,
       close: () =>
         (closed ??= app.close().finally(() => {
           store.close();
@@ -96,6 +132,7 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
   }
   logger.info({ url: running.url, rateLimit: config.rateLimit, trustedProxies: config.trustedProxies.length, hsts: config.hsts }, 'vigie serve listening');
   println(io.stderr, `vigie serve: listening on ${running.url} (Ctrl-C to stop)`);
+  if (!running.portal && config.portal === 'default') println(io.stderr, 'vigie serve: the portal is not built (npm run build): serving the API alone');
   try {
     const signal = await until();
     logger.info({ signal: typeof signal === 'string' ? signal : undefined }, 'shutting down');
@@ -109,11 +146,12 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'serve the Lookup API over HTTP (private checks, buckets, metrics)',
-  usage: 'vigie serve [--port 8080] [--host 127.0.0.1]',
+  summary: 'serve the portal and the Lookup API over HTTP (private checks, notices, buckets, metrics)',
+  usage: 'vigie serve [--port 8080] [--host 127.0.0.1] [--controller controller.json]',
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
+    controller: { type: 'string' },
   },
   async run({ values }, io) {
     const config = loadConfig(io);
@@ -126,6 +164,7 @@ export const serveCommand: Command = {
       }
     }
     const host = typeof values['host'] === 'string' ? values['host'] : config.host;
-    return serve({ ...config, port, host }, io, untilSignal);
+    const controllerFile = typeof values['controller'] === 'string' ? values['controller'] : config.controllerFile;
+    return serve({ ...config, port, host, controllerFile }, io, untilSignal);
   },
 };

@@ -1,9 +1,10 @@
 // The CPU-bound work of an ingest and of an index build, written once and run either in worker threads
 // (evaluator-pool.ts) or inline: OPRF evaluation of canonical identifiers, bucket prefixes, sealing of entries.
 
-import { createHash, hash as oneShotHash, hkdfSync } from 'node:crypto';
+import { hkdfSync } from 'node:crypto';
 import { createVoprfServer } from '../crypto/voprf-server.js';
 import { deriveEntryKeysSync, sealSync } from '../crypto/hkdf-seal-node.js';
+import { finish, SHA256_IV } from '../crypto/sha256-blocks.js';
 import { BUCKET_DOMAIN, bucketOfPrefix } from '../lookup/bucket.js';
 import { GCM_TAG_BYTES, TAG_BYTES } from '../lookup/protocol.js';
 
@@ -53,24 +54,46 @@ const bucketDomain = encoder.encode(BUCKET_DOMAIN);
  * is stored XOR a PRF of y under a key derived from the OPRF secret: without the key file it is uniform noise.
  */
 function createMasker(secretKey: Uint8Array): (y: Uint8Array) => number {
-  const maskKey = Buffer.from(hkdfSync('sha256', secretKey, new Uint8Array(0), 'vigie/v1/store-bucket-mask', 32));
-  // SHA-256(key || y) over a fixed-length y is a PRF (length extension needs attacker-chosen lengths); it is
-  // about twice as fast as createHmac per call, which matters for millions of identifiers.
-  const scratch = Buffer.alloc(maskKey.length + Y_BYTES);
-  maskKey.copy(scratch, 0);
+  const maskKey = new Uint8Array(hkdfSync('sha256', secretKey, new Uint8Array(0), 'vigie/v1/store-bucket-mask', 32));
+  // SHA-256(key || y) over a fixed-length y is a PRF (length extension needs attacker-chosen lengths); two
+  // compressions, computed in JavaScript (sha256-blocks.ts) because a node:crypto call costs more than the hash.
+  const scratch = new Uint8Array(maskKey.length + Y_BYTES);
+  scratch.set(maskKey, 0);
+  maskKey.fill(0);
+  const digest = new Uint8Array(32);
   return (y) => {
     if (y.length !== Y_BYTES) throw new RangeError(`"y" expected ${Y_BYTES} bytes, got ${y.length}`);
-    scratch.set(y, maskKey.length);
-    return sha256(scratch).readUInt32BE(0);
+    scratch.set(y, 32);
+    finish(SHA256_IV, 0, scratch, digest, 0);
+    scratch.fill(0, 32);
+    return readUint32(digest);
   };
 }
 
-const sha256: (data: Uint8Array) => Buffer =
-  typeof oneShotHash === 'function' ? (data) => oneShotHash('sha256', data, 'buffer') : (data) => createHash('sha256').update(data).digest();
+const readUint32 = (bytes: Uint8Array): number => ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
+
+/** First 32 bits of SHA-256("vigie/v1/bucket" || canonical) (DESIGN §4), reusing one buffer. */
+function createBucketPrefixer(): (input: Uint8Array) => number {
+  let scratch = new Uint8Array(256);
+  scratch.set(bucketDomain, 0);
+  const digest = new Uint8Array(32);
+  return (input) => {
+    const n = bucketDomain.length + input.length;
+    if (n > scratch.length) {
+      scratch = new Uint8Array(2 * n);
+      scratch.set(bucketDomain, 0);
+    }
+    scratch.set(input, bucketDomain.length);
+    finish(SHA256_IV, 0, scratch.subarray(0, n), digest, 0);
+    scratch.fill(0, bucketDomain.length, n);
+    return readUint32(digest);
+  };
+}
 
 export async function createEvaluatorCore(secretKey: Uint8Array): Promise<EvaluatorCore> {
   const server = await createVoprfServer(secretKey);
   const maskFor = createMasker(secretKey);
+  const bucketPrefix = createBucketPrefixer();
 
   return {
     evaluate({ canonicals }) {
@@ -81,7 +104,7 @@ export async function createEvaluatorCore(secretKey: Uint8Array): Promise<Evalua
         const input = encoder.encode(canonicals[i]!);
         const y = server.evaluate(input);
         ys.set(y, i * Y_BYTES);
-        const prefix = sha256(Buffer.concat([bucketDomain, input])).readUInt32BE(0);
+        const prefix = bucketPrefix(input);
         maskedPrefixes[i] = (prefix ^ maskFor(y)) >>> 0;
       }
       return { ys, maskedPrefixes };

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { RateLimitConfig } from '../config.js';
+import type { ControllerConfig } from '../controller/types.js';
 import { VigieError } from '../errors.js';
 import type { LookupService } from '../index/lookup-service.js';
 import type { SqliteStore } from '../index/sqlite-store.js';
@@ -16,7 +17,8 @@ import { errorBody, toHttpError } from './http-errors.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
 import { createMemoryRateLimitStore, type RateLimitStore } from './rate-limit/index.js';
-import { bucketParamsSchema, evaluateBodySchema, evaluateResponseSchema } from './schemas.js';
+import { bucketParamsSchema, evaluateBodySchema, evaluateResponseSchema, noticeParamsSchema } from './schemas.js';
+import { registerPortal, type PortalAssets } from './portal.js';
 import { safeLogger } from './logging.js';
 
 export interface AppOptions {
@@ -36,6 +38,14 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Bytes of bucket kept in memory (default 32 MiB); buckets are immutable, so the cache never goes stale. */
   bucketCacheBytes?: number;
+  /** Sealed notices (GET /v1/notices/{noticeId}); without them every notice id is unknown. */
+  notices?: Pick<SqliteStore, 'notice' | 'markNoticeOpened'>;
+  /** Rate limit of GET /v1/notices/{noticeId}, a budget apart from evaluations (default 10 at once, 1 per 10 s). */
+  noticeRateLimit?: RateLimitConfig | RateLimitStore | null;
+  /** The controller's configuration: who answers for the breach (GET /v1/breaches, the portal's wording). */
+  controller?: ControllerConfig | null;
+  /** The built portal (pages at / and /en/, assets); without it the server answers the API alone. */
+  portal?: PortalAssets;
 }
 
 export const BUCKET_CACHE_CONTROL = 'public, max-age=31536000, immutable';
@@ -86,6 +96,10 @@ export function createApp(options: AppOptions): FastifyInstance {
   const limiter: RateLimitStore | null =
     rateLimit === null ? null : isRateLimitStore(rateLimit) ? rateLimit : createMemoryRateLimitStore(rateLimit);
   const hsts = options.hsts ?? null;
+  const noticeRateLimit = options.noticeRateLimit === undefined ? { burst: 10, refillPerSecond: 0.1 } : options.noticeRateLimit;
+  const noticeLimiter: RateLimitStore | null =
+    noticeRateLimit === null ? null : isRateLimitStore(noticeRateLimit) ? noticeRateLimit : createMemoryRateLimitStore(noticeRateLimit);
+  const controller = options.controller ?? null;
   const routes: RouteInfo[] = [];
 
   const app = Fastify({
@@ -160,10 +174,23 @@ export function createApp(options: AppOptions): FastifyInstance {
     'Access-Control-Expose-Headers': 'Retry-After, ETag',
   };
   const operatorHeaders: Record<string, string> = { ...common, 'Cross-Origin-Resource-Policy': 'same-origin' };
+  const portalHeaders: Record<string, string> = {
+    ...common,
+    // The pages run only the portal's own hashed bundle: no inline script or style, no eval, no other origin, no
+    // framing (clickjacking), no form posted elsewhere (CSP Level 3). The check's requests go to this origin only.
+    'Content-Security-Policy':
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+      "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+    'X-Frame-Options': 'DENY',
+  };
 
-  /** Headers of every answer, errors included. */
+  /** Headers of every answer, errors included; the portal's pages and assets carry their own policy. */
   function applyHeaders(request: FastifyRequest, reply: FastifyReply): void {
-    reply.headers(request.url.startsWith('/v1/') ? apiHeaders : operatorHeaders);
+    const portalRoute = request.routeOptions.config?.portal === true;
+    reply.headers(request.url.startsWith('/v1/') ? apiHeaders : portalRoute ? portalHeaders : operatorHeaders);
     if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
   }
 
@@ -231,8 +258,35 @@ export function createApp(options: AppOptions): FastifyInstance {
   app.get('/v1/index', async (_request, reply) => reply.header('Cache-Control', 'public, max-age=60').send(await service.index()));
 
   app.get('/v1/breaches', async (_request, reply) =>
-    reply.header('Cache-Control', 'public, max-age=60').send({ breaches: store.breaches().map(publicBreach) }),
+    reply.header('Cache-Control', 'public, max-age=60').send({ breaches: store.breaches().map((b) => publicBreach(b, controller)) }),
   );
+
+  /** Takes `cost` tokens for the client's address; false (and a 429 sent) when the budget is spent. */
+  async function withinLimit(limiter: RateLimitStore | null, request: FastifyRequest, reply: FastifyReply, cost: number, message: string): Promise<boolean> {
+    if (limiter === null) return true;
+    const address = clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], trusted);
+    const verdict = await limiter.take(address === null ? 'unknown' : rateLimitKey(address), cost);
+    if (verdict.allowed) return true;
+    metrics.countRateLimited(request.routeOptions.url ?? UNMATCHED);
+    // RFC 6585 §4: 429 Too Many Requests MAY carry Retry-After; RFC 9110 §10.2.3: delay-seconds, an integer.
+    sendError(reply, new VigieError('E_RATE_LIMITED', message), { 'Retry-After': String(verdict.retryAfterSeconds) });
+    return false;
+  }
+
+  // DESIGN §5: the sealed bytes of one notice. The id is derived from the person's letter code in the browser; the
+  // server cannot open the notice and logs only the route pattern (never the id). Rate-limited on its own budget.
+  app.get<{ Params: { noticeId: string } }>('/v1/notices/:noticeId', { schema: { params: noticeParamsSchema } }, async (request, reply) => {
+    if (!(await withinLimit(noticeLimiter, request, reply, 1, 'too many notice look-ups from this address: retry later'))) return reply;
+    const { noticeId } = request.params;
+    const sealed = options.notices?.notice(noticeId) ?? null;
+    if (sealed === null) throw new VigieError('E_NOT_FOUND', 'no such notice');
+    // Counted for the controller's "opened on the portal" figure: the id only, no time, no address (DESIGN §5).
+    options.notices!.markNoticeOpened(noticeId);
+    return reply
+      .header('Cache-Control', 'no-store')
+      .type('application/octet-stream')
+      .send(Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength));
+  });
 
   app.post<{ Body: EvaluateRequest }>(
     '/v1/evaluate',
@@ -248,18 +302,8 @@ export function createApp(options: AppOptions): FastifyInstance {
       const { keyId, blinded } = request.body;
       const { keys } = await service.keys();
       if (!keys.some((k) => k.keyId === keyId)) throw new VigieError('E_UNKNOWN_KEY', 'unknown keyId: fetch GET /v1/keys and GET /v1/index again');
-      if (limiter !== null) {
-        const address = clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], trusted);
-        // Each blinded element is one guess: a batch of n costs n tokens (DESIGN §1.3).
-        const verdict = await limiter.take(address === null ? 'unknown' : rateLimitKey(address), blinded.length);
-        if (!verdict.allowed) {
-          metrics.countRateLimited(request.routeOptions.url ?? UNMATCHED);
-          // RFC 6585 §4: 429 Too Many Requests MAY carry Retry-After; RFC 9110 §10.2.3: delay-seconds, an integer.
-          return sendError(reply, new VigieError('E_RATE_LIMITED', 'too many evaluations from this address: retry later'), {
-            'Retry-After': String(verdict.retryAfterSeconds),
-          });
-        }
-      }
+      // Each blinded element is one guess: a batch of n costs n tokens (DESIGN §1.3).
+      if (!(await withinLimit(limiter, request, reply, blinded.length, 'too many evaluations from this address: retry later'))) return reply;
       // The service decodes every element and checks it is a canonical non-identity ristretto255 encoding before
       // any scalar multiplication (RFC 9497 §3.3.2, RFC 9496 §4.3.1), then answers with one batched DLEQ proof.
       const response = await service.evaluate({ keyId, blinded });
@@ -351,6 +395,10 @@ export function createApp(options: AppOptions): FastifyInstance {
       return reply.type('application/octet-stream').send(bucket.body);
     },
   );
+
+  if (options.portal !== undefined) {
+    registerPortal(app, { assets: options.portal, service, store, controller });
+  }
 
   return app;
 }

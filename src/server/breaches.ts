@@ -2,6 +2,7 @@
 // checking anything. Counts are given only in the CNIL's bands, so a small breach never reveals an exact number.
 
 import { categoriesOf, type Category } from '../identifiers/categories.js';
+import type { ControllerConfig } from '../controller/types.js';
 import type { BreachRecord } from '../index/sqlite-store.js';
 
 /** The person-count bands of the CNIL's breach notification form. */
@@ -19,7 +20,7 @@ export function personBand(count: number): PersonBand {
 export interface PublicBreach {
   id: string;
   title: string;
-  /** The data controller (the laboratory) once the controller's configuration exists; null until then. */
+  /** The data controller (the laboratory) when the server has the controller's configuration; null without it. */
   controller: string | null;
   /** First and latest ingest of the breach's files (ISO 8601). */
   firstIngestAt: string;
@@ -29,11 +30,12 @@ export interface PublicBreach {
   persons: PersonBand | null;
 }
 
-export function publicBreach(record: BreachRecord): PublicBreach {
+/** The controller, from its configuration (controller.json) when the server was given one; null otherwise. */
+export function publicBreach(record: BreachRecord, config: ControllerConfig | null = null): PublicBreach {
   return {
     id: record.id,
     title: record.title,
-    controller: null,
+    controller: config === null ? null : config.controller.name,
     firstIngestAt: record.createdAt,
     lastIngestAt: record.stats?.ingestedAt ?? record.updatedAt,
     categories: categoriesOf(record.categories),

@@ -10,6 +10,7 @@ import {
   healthResponseSchema,
   keysResponseSchema,
   manifestSchema,
+  noticeParamsSchema,
 } from './schemas.js';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -91,6 +92,25 @@ export const OPENAPI_DOCUMENT = {
         operationId: 'getBreaches',
         summary: 'Public description of each breach, with counts in CNIL bands',
         responses: { '200': { description: 'the breaches', content: json(breachesResponseSchema) } },
+      },
+    },
+    '/v1/notices/{noticeId}': {
+      get: {
+        operationId: 'getNotice',
+        summary:
+          'The sealed bytes of one notice (DESIGN §5): AES-256-GCM under a key derived from the letter code, which only the ' +
+          'person holds; the id is derived from the same code in the browser. Rate-limited per address on its own budget.',
+        parameters: [{ name: 'noticeId', in: 'path', required: true, schema: noticeParamsSchema.properties.noticeId }],
+        responses: {
+          '200': { description: 'the sealed notice', content: { 'application/octet-stream': { schema: { type: 'string', contentEncoding: 'binary' } } } },
+          '400': errorResponse('E_BAD_REQUEST: the id is not 22 characters of canonical base64url'),
+          '404': errorResponse('E_NOT_FOUND: no notice has this id'),
+          '429': {
+            description: 'E_RATE_LIMITED',
+            headers: { 'Retry-After': { description: 'whole seconds to wait', schema: { type: 'integer', minimum: 1 } } },
+            content: json({ $ref: '#/components/schemas/Error' }),
+          },
+        },
       },
     },
     '/v1/openapi.json': {

@@ -77,6 +77,16 @@ export const bucketParamsSchema = {
   },
 } as const;
 
+/** b64u of 16 bytes: 22 characters, the last one ending in 4 zero bits (canonical), as derived in DESIGN §5. */
+export const NOTICE_ID_PATTERN = '^[A-Za-z0-9_-]{21}[AQgw]$';
+
+export const noticeParamsSchema = {
+  type: 'object',
+  required: ['noticeId'],
+  additionalProperties: false,
+  properties: { noticeId: { type: 'string', pattern: NOTICE_ID_PATTERN, description: 'b64u(HKDF-SHA256(code, "vigie/v1/notice-id"), 16 bytes)' } },
+} as const;
+
 export const keysResponseSchema = {
   type: 'object',
   required: ['keys'],

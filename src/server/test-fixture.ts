@@ -5,12 +5,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeNewKeyFile, type KeyFile } from '../crypto/key-file.js';
+import { deriveNoticeKeysSync, sealSync } from '../crypto/node.js';
+import { formatNoticeCode, generateNoticeCode } from '../crypto/notice-code.js';
 import { createVoprfServer, type VoprfServer } from '../crypto/voprf-server.js';
 import type { Category } from '../identifiers/categories.js';
 import { createEvaluatorPool } from '../index/evaluator-pool.js';
 import { ingest } from '../index/ingest.js';
 import { createLookupService, type LookupService } from '../index/lookup-service.js';
 import { SqliteStore } from '../index/sqlite-store.js';
+import { encodeNotice, type NoticeDocument } from '../lookup/notice.js';
 import type { Manifest } from '../lookup/protocol.js';
 
 export interface Fixture {
@@ -70,4 +73,15 @@ export async function createFixture(options: { count?: number; breachId?: string
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Seals one notice into the store as the notices campaign will (DESIGN §5) and returns its printed code
+ * (XXXX-XXXX-XXXX-XXXX), for tests and the demo until `vigie notices` writes real ones.
+ */
+export function sealNotice(store: Pick<SqliteStore, 'putNotices'>, doc: NoticeDocument, rng?: (n: number) => Uint8Array): string {
+  const code = rng === undefined ? generateNoticeCode() : generateNoticeCode(rng);
+  const { noticeId, noticeKey } = deriveNoticeKeysSync(code);
+  store.putNotices(doc.breach, [{ noticeId, sealed: sealSync(noticeKey, encodeNotice(doc)) }]);
+  return formatNoticeCode(code);
 }
