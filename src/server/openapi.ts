@@ -15,6 +15,11 @@ import {
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const errorResponse = (description: string) => ({ description, content: json({ $ref: '#/components/schemas/Error' }) });
+const rateLimitedResponse = {
+  description: 'E_RATE_LIMITED',
+  headers: { 'Retry-After': { description: 'whole seconds to wait', schema: { type: 'integer', minimum: 1 } } },
+  content: json({ $ref: '#/components/schemas/Error' }),
+};
 
 export const OPENAPI_DOCUMENT = {
   openapi: '3.1.0',
@@ -55,11 +60,7 @@ export const OPENAPI_DOCUMENT = {
           '400': errorResponse('E_BAD_REQUEST (schema), E_PROTOCOL (an element is not a valid non-identity ristretto255 element), E_UNKNOWN_KEY'),
           '413': errorResponse('E_PAYLOAD_TOO_LARGE'),
           '415': errorResponse('E_UNSUPPORTED_MEDIA_TYPE: the body must be application/json'),
-          '429': {
-            description: 'E_RATE_LIMITED',
-            headers: { 'Retry-After': { description: 'whole seconds to wait', schema: { type: 'integer', minimum: 1 } } },
-            content: json({ $ref: '#/components/schemas/Error' }),
-          },
+          '429': rateLimitedResponse,
         },
       },
     },
@@ -105,11 +106,7 @@ export const OPENAPI_DOCUMENT = {
           '200': { description: 'the sealed notice', content: { 'application/octet-stream': { schema: { type: 'string', contentEncoding: 'binary' } } } },
           '400': errorResponse('E_BAD_REQUEST: the id is not 22 characters of canonical base64url'),
           '404': errorResponse('E_NOT_FOUND: no notice has this id'),
-          '429': {
-            description: 'E_RATE_LIMITED',
-            headers: { 'Retry-After': { description: 'whole seconds to wait', schema: { type: 'integer', minimum: 1 } } },
-            content: json({ $ref: '#/components/schemas/Error' }),
-          },
+          '429': rateLimitedResponse,
         },
       },
     },

@@ -7,6 +7,7 @@ import type { Category } from '../identifiers/categories.js';
 import { adviceFor, HELP_LINKS } from '../i18n/advice.js';
 import { CATEGORY_LABELS, IDENTIFIER_LABELS, type Lang } from '../i18n/categories.js';
 import { PORTAL_TEXTS, type PortalTexts } from '../i18n/portal.js';
+import { mergeMatches } from '../lookup/client.js';
 import type { NoticeDocument } from '../lookup/notice.js';
 import { esc, field, textList, ul } from './html.js';
 import { formatDate, type PortalBreach, type PortalData } from './portal-data.js';
@@ -115,19 +116,6 @@ function breachBlock(
   );
 }
 
-/** Merges per-identifier matches into one entry per breach with the union of categories, in category order. */
-function mergeBreaches(items: readonly CheckedIdentifier[]): Map<string, Set<Category>> {
-  const merged = new Map<string, Set<Category>>();
-  for (const item of items) {
-    for (const b of item.breaches) {
-      const set = merged.get(b.id) ?? new Set<Category>();
-      for (const c of b.categories) set.add(c);
-      merged.set(b.id, set);
-    }
-  }
-  return merged;
-}
-
 export interface RenderedResult {
   html: string;
   complaints: ComplaintContext[];
@@ -146,9 +134,8 @@ export function renderCheckResult(
     (i) => `<span class="id-label">${esc(IDENTIFIER_LABELS[lang][i.type])}</span>${colon(lang)}<strong class="${i.found ? 'yes' : 'no'}">${esc(i.found ? t.found : t.notFound)}</strong>`,
   );
   const complaints: ComplaintContext[] = [];
-  const blocks = [...mergeBreaches(items)].map(([id, set], index) => {
+  const blocks = mergeMatches(items).map(({ id, categories }, index) => {
     const breach = breachOf(data, id, manifestTitles);
-    const categories = [...set];
     const ctx: ComplaintContext = { formId: `complaint-${index}`, breach, controller: data.controller?.name ?? null, categories, reference: null };
     complaints.push(ctx);
     return breachBlock(breach, categories, data, lang, ctx, prefill);
