@@ -10,6 +10,7 @@ import { synthCommand } from './synth.js';
 import { breachesCommand } from './breaches.js';
 import { serveCommand } from './serve.js';
 import { controllerInitCommand } from './controller.js';
+import { noticesGenerateCommand, noticesSendCommand, noticesStatusCommand } from './notices.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -35,6 +36,9 @@ const COMMANDS: Command[] = [
   serveCommand,
   breachesCommand,
   controllerInitCommand,
+  noticesGenerateCommand,
+  noticesSendCommand,
+  noticesStatusCommand,
 ];
 
 function usage(io: CliIo): void {

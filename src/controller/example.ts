@@ -14,7 +14,7 @@ export function exampleControllerConfig(): ControllerConfig {
       website: 'https://labo-exemple.example',
     },
     dpo: {
-      name: 'Délégué à la protection des données',
+      name: 'Claire Exemple',
       email: 'dpo@labo-exemple.example',
       phone: '02 00 00 00 00',
       address: { lines: ['DPO – Laboratoire Exemple', '12 rue de l’Exemple'], postcode: '35000', city: 'Rennes' },

@@ -223,6 +223,17 @@ export class SqliteStore {
     })();
   }
 
+  /**
+   * Replaces every notice of a breach by `notices`, in one transaction (nested in the caller's, if any): a rerun of
+   * `vigie notices generate` leaves one live code per person, the new one; the old codes stop opening anything.
+   */
+  replaceNotices(breachId: string, notices: Iterable<SealedNotice>): number {
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM notices WHERE breach_id = ?').run(breachId);
+      return this.putNotices(breachId, notices);
+    })();
+  }
+
   /** The sealed bytes of one notice, or null. */
   notice(noticeId: string): Uint8Array | null {
     const row = this.db.prepare('SELECT sealed FROM notices WHERE notice_id = ?').get(noticeId) as { sealed: Buffer } | undefined;
