@@ -177,7 +177,7 @@ describe.skipIf(!run)('portal end to end (Chromium)', () => {
     expect(await page.inputValue('#complaint-notice-reference')).toBe('LABEX-2021-000042');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#complaint-notice button[type=submit]')]);
     expect(download.suggestedFilename()).toBe('plainte-contre-x.pdf');
-    const file = join(world.ws.dir, 'plainte.pdf');
+    const file = join(world.dir, 'plainte.pdf');
     await download.saveAs(file);
     expect(readFileSync(file).subarray(0, 8).toString('latin1')).toBe('%PDF-1.4');
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');

@@ -1,0 +1,133 @@
+// Privacy of a check, as the network sees it (DESIGN §1.2): every request the page makes during a check and a notice
+// opening is recorded; none carries a typed value in any spelling (raw, canonical, E.164, national, folded) in its
+// URL, headers or body; none goes to another origin; no cookie is set.
+
+import type { Browser, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseNoticeCode } from '../../src/crypto/notice-code.js';
+import { canonicalizeQuery } from '../../src/identifiers/query.js';
+import { browserAvailable, launchBrowser, startPortalWorld, type PortalWorld } from './harness.js';
+
+const run = browserAvailable();
+
+interface Recorded {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+async function record(request: Request): Promise<Recorded> {
+  return { url: request.url(), method: request.method(), headers: await request.allHeaders(), body: request.postDataBuffer()?.toString('latin1') ?? '' };
+}
+
+/** Every way a typed value could be written on the wire: as typed, trimmed, without separators, canonical, parts of it, URL-encoded. */
+function spellings(values: string[]): string[] {
+  const out = new Set<string>();
+  for (const v of values) {
+    for (const s of [v, v.trim(), v.replace(/[\s.()-]/g, ''), v.toLowerCase(), v.toUpperCase()]) {
+      if (s.length >= 4) {
+        out.add(s);
+        out.add(encodeURIComponent(s));
+        out.add(Buffer.from(s).toString('base64url'));
+      }
+    }
+  }
+  return [...out];
+}
+
+describe.skipIf(!run)('privacy of a check in the browser (Chromium)', () => {
+  let world: PortalWorld;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    world = await startPortalWorld();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await world?.close();
+  });
+
+  it('sends no typed value in any spelling, only to its own origin, and sets no cookie', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const m = world.member;
+    const typed = {
+      nir: `${m.nir.slice(0, 1)} ${m.nir.slice(1, 3)} ${m.nir.slice(3, 5)} ${m.nir.slice(5, 7)} ${m.nir.slice(7, 10)} ${m.nir.slice(10, 13)} ${m.nir.slice(13)}`,
+      email: ` ${m.email!.toUpperCase()} `,
+      phone: m.phone!,
+      lastName: m.lastName,
+      firstName: m.firstName,
+      birthDate: m.birthDate,
+    };
+    const query = canonicalizeQuery(typed);
+    expect(query.identifiers).toHaveLength(4);
+    const canonicalValues = query.identifiers.map((i) => i.canonical.slice(i.canonical.indexOf(':') + 1));
+    const e164 = canonicalValues[2]!;
+    const secrets = spellings([
+      ...Object.values(typed),
+      m.nir,
+      m.nir.slice(0, 13),
+      m.email!,
+      ...query.identifiers.map((i) => i.canonical),
+      ...canonicalValues,
+      e164,
+      `0${e164.slice(3)}`, // national
+      e164.slice(3), // without trunk 0
+      ...canonicalValues[3]!.split('|'),
+      world.memberCode,
+      parseNoticeCode(world.memberCode)!,
+    ]);
+
+    await page.goto(`${world.url}/`);
+    const requests: Promise<Recorded>[] = [];
+    page.on('request', (r) => requests.push(record(r)));
+    for (const [id, value] of Object.entries(typed)) await page.fill(`#${id}`, value);
+    await page.click('#check-form button[type=submit]');
+    await page.waitForSelector('#result:not([hidden]) .verdict');
+    expect(await page.locator('.checked strong.yes').count()).toBe(4);
+
+    await page.goto(`${world.url}/avis`);
+    await page.fill('#code', world.memberCode);
+    await page.click('#notice-form button[type=submit]');
+    await page.waitForSelector('#result:not([hidden]) .verdict.genuine');
+
+    const seen = await Promise.all(requests);
+    // The check really went over the wire: keys, index, one evaluation of four elements, buckets; then the notice.
+    expect(seen.filter((r) => r.url.endsWith('/v1/evaluate') && r.method === 'POST')).toHaveLength(1);
+    expect(seen.filter((r) => r.url.includes('/buckets/')).length).toBeGreaterThanOrEqual(1);
+    expect(seen.filter((r) => r.url.includes('/v1/notices/'))).toHaveLength(1);
+    const origin = new URL(world.url).origin;
+    for (const r of seen) {
+      expect(new URL(r.url).origin, r.url).toBe(origin);
+      const wire = [r.url, decodeURIComponent(r.url), JSON.stringify(r.headers), r.body].join('\n');
+      for (const secret of secrets) expect(wire.includes(secret), `${r.method} ${r.url} carries a typed value`).toBe(false);
+      expect(Object.keys(r.headers).map((h) => h.toLowerCase())).not.toContain('cookie');
+    }
+    expect(await context.cookies()).toEqual([]);
+    await context.close();
+  });
+
+  it('serves every page with a CSP that forbids inline scripts, eval and other origins', async () => {
+    const page = await browser.newPage();
+    for (const path of ['/', '/avis', '/message-authentique', '/technique', '/en/', '/en/notice', '/en/genuine', '/en/technical']) {
+      const response = await page.goto(`${world.url}${path}`);
+      expect(response?.status(), path).toBe(200);
+      const csp = response!.headers()['content-security-policy'] ?? '';
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
+      expect(response!.headers()['set-cookie']).toBeUndefined();
+    }
+    // The browser enforces it: an injected inline script does not run.
+    const ran = await page.evaluate(() => {
+      const s = document.createElement('script');
+      s.textContent = 'window.__injected = true';
+      document.body.append(s);
+      return (window as unknown as { __injected?: boolean }).__injected === true;
+    });
+    expect(ran).toBe(false);
+    await page.close();
+  });
+});
