@@ -11,33 +11,18 @@ import { exampleControllerConfig } from '../controller/example.js';
 import type { ControllerConfig } from '../controller/types.js';
 import { writeNewKeyFile } from '../crypto/key-file.js';
 import { createVoprfServer } from '../crypto/voprf-server.js';
-import { isCategory } from '../identifiers/categories.js';
 import { createEvaluatorPool } from '../index/evaluator-pool.js';
 import { ingest } from '../index/ingest.js';
 import { createLookupService } from '../index/lookup-service.js';
 import { SqliteStore } from '../index/sqlite-store.js';
 import type { NoticeDocument } from '../lookup/notice.js';
-import { synthesize } from '../synth/index.js';
+import { synthesize, type TruthRecord } from '../synth/index.js';
 import { createApp } from './app.js';
 import { loadPortalAssets } from './portal.js';
 import { sealNotice } from './test-fixture.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const BREACH = 'labos-2021';
-
-/** One line of the synth truth file (the fields the portal's tests use). */
-export interface TruthPerson {
-  nir: string;
-  email: string | null;
-  phone: string | null;
-  lastName: string;
-  firstName: string;
-  birthDate: string;
-  labs: string[];
-  categories: string[];
-  nirKeyInFile: 'valid' | 'missing' | 'wrong' | 'absent';
-  unusable: boolean;
-}
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -50,9 +35,9 @@ export interface PortalWorld {
   url: string;
   dir: string;
   store: SqliteStore;
-  truth: TruthPerson[];
+  truth: TruthRecord[];
   /** A person of the file with every identifier and a valid NIR key, and the printed code of a notice sealed for them. */
-  member: TruthPerson;
+  member: TruthRecord;
   memberCode: string;
   notice: NoticeDocument;
   close(): Promise<void>;
@@ -75,7 +60,7 @@ export async function startPortalWorld(options: PortalWorldOptions = {}): Promis
     const file = join(dir, 'leak.csv');
     const truthFile = join(dir, 'truth.jsonl');
     await synthesize({ rows: options.rows ?? 2000, seed: 'portal-test', dirty: true, out: file, truth: truthFile });
-    const truth = readFileSync(truthFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as TruthPerson);
+    const truth = readFileSync(truthFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as TruthRecord);
     const store = new SqliteStore(join(dir, 'vigie.db'));
     const pool = await createEvaluatorPool({ secretKey: key.secretKey, threads: 1 });
     try {
@@ -92,7 +77,7 @@ export async function startPortalWorld(options: PortalWorldOptions = {}): Promis
       lang: 'fr',
       issuedAt: '2021-03-15',
       labs: member.labs,
-      categories: member.categories.filter(isCategory),
+      categories: member.categories,
       masked: { name: 'J*** D***', nir: '2 55 08 ** *** *** 38', email: 'j***@example.fr' },
     };
     const memberCode = sealNotice(store, notice);

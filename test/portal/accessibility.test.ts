@@ -4,9 +4,9 @@
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, startPortalWorld, type PortalWorld } from './harness.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, usePortalWorld } from './harness.js';
 
 const run = browserAvailable();
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -29,21 +29,11 @@ async function violations(page: Page): Promise<string[]> {
 const PAGES = ['/', '/avis', '/message-authentique', '/technique', '/en/', '/en/notice', '/en/genuine', '/en/technical'];
 
 describe.skipIf(!run)('accessibility (axe-core in Chromium)', () => {
-  let world: PortalWorld;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    world = await startPortalWorld();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await world?.close();
-  });
+  const shared = usePortalWorld();
 
   it('reports a violation when there is one (the check itself works under the CSP)', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${world.url}/`);
+    const page = await shared.browser.newPage();
+    await page.goto(`${shared.world.url}/`);
     await page.evaluate(() => {
       const input = document.createElement('input');
       input.id = 'unlabelled';
@@ -57,16 +47,16 @@ describe.skipIf(!run)('accessibility (axe-core in Chromium)', () => {
   });
 
   it.each(PAGES)('%s has no violation', async (path) => {
-    const page = await browser.newPage();
-    await page.goto(`${world.url}${path}`);
+    const page = await shared.browser.newPage();
+    await page.goto(`${shared.world.url}${path}`);
     expect(await violations(page)).toEqual([]);
     await page.close();
   });
 
   it.each(['fr', 'en'])('a result with its complaint form open, and a notice, have no violation (%s)', async (lang) => {
-    const page = await browser.newPage();
-    const m = world.member;
-    await page.goto(`${world.url}${lang === 'fr' ? '/' : '/en/'}`);
+    const page = await shared.browser.newPage();
+    const m = shared.world.member;
+    await page.goto(`${shared.world.url}${lang === 'fr' ? '/' : '/en/'}`);
     await page.fill('#nir', m.nir);
     await page.fill('#email', 'personne.inconnue@exemple.invalid');
     await page.click('#check-form button[type=submit]');
@@ -76,8 +66,8 @@ describe.skipIf(!run)('accessibility (axe-core in Chromium)', () => {
     await page.waitForSelector('#complaint-0-error:not([hidden])');
     expect(await violations(page)).toEqual([]);
 
-    await page.goto(`${world.url}${lang === 'fr' ? '/avis' : '/en/notice'}`);
-    await page.fill('#code', world.memberCode);
+    await page.goto(`${shared.world.url}${lang === 'fr' ? '/avis' : '/en/notice'}`);
+    await page.fill('#code', shared.world.memberCode);
     await page.click('#notice-form button[type=submit]');
     await page.waitForSelector('#result:not([hidden]) .verdict');
     expect(await violations(page)).toEqual([]);

@@ -5,12 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { nirKey } from '../../src/identifiers/nir.js';
 import { CATEGORY_LABELS } from '../../src/i18n/categories.js';
-import { isCategory } from '../../src/identifiers/categories.js';
-import { browserAvailable, launchBrowser, startPortalWorld, STRANGER, type PortalWorld } from './harness.js';
+import { browserAvailable, STRANGER, usePortalWorld } from './harness.js';
 
 const run = browserAvailable();
 
@@ -35,22 +34,12 @@ const fold = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').to
 const spacedNir = (nir: string): string => nir.replace(/^(.)(..)(..)(..)(...)(...)(..)$/, '$1 $2 $3 $4 $5 $6 $7');
 
 describe.skipIf(!run)('portal end to end (Chromium)', () => {
-  let world: PortalWorld;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    world = await startPortalWorld();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await world?.close();
-  });
+  const shared = usePortalWorld();
 
   it('tells a member checked with four identifiers that each is in the leak, with their categories and advice', async () => {
-    const page = await browser.newPage();
-    const m = world.member;
-    await page.goto(`${world.url}/`);
+    const page = await shared.browser.newPage();
+    const m = shared.world.member;
+    await page.goto(`${shared.world.url}/`);
     await fillCheck(page, {
       nir: spacedNir(m.nir),
       email: m.email!.toUpperCase(),
@@ -63,7 +52,7 @@ describe.skipIf(!run)('portal end to end (Chromium)', () => {
     expect(text).toContain('Oui, des données vous concernant sont dans la fuite.');
     expect(await page.locator('.checked li').allTextContents()).toHaveLength(4);
     expect(await page.locator('.checked strong.yes').count()).toBe(4);
-    for (const c of m.categories.filter(isCategory)) expect(text).toContain(CATEGORY_LABELS.fr[c]);
+    for (const c of m.categories) expect(text).toContain(CATEGORY_LABELS.fr[c]);
     // The controller's facts and the advice the categories call for.
     expect(text).toContain('Responsable : Laboratoire Exemple');
     expect(text).toContain('Nous avons prévenu la CNIL');
@@ -76,10 +65,10 @@ describe.skipIf(!run)('portal end to end (Chromium)', () => {
   });
 
   it('tells a stranger nothing was found, and what that does and does not mean', async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     const body = STRANGER.nir.replace(/\s/g, '');
-    expect(world.truth.some((p) => p.nir.startsWith(body) || p.email === STRANGER.email)).toBe(false);
-    await page.goto(`${world.url}/`);
+    expect(shared.world.truth.some((p) => p.nir.startsWith(body) || p.email === STRANGER.email)).toBe(false);
+    await page.goto(`${shared.world.url}/`);
     await fillCheck(page, { nir: `${STRANGER.nir}${String(nirKey(body)).padStart(2, '0')}`, email: STRANGER.email, phone: STRANGER.phone });
     const text = await submitCheck(page);
     expect(text).toContain('Nous n’avons rien trouvé avec ce que vous avez tapé.');
@@ -91,10 +80,10 @@ describe.skipIf(!run)('portal end to end (Chromium)', () => {
   });
 
   it('explains a wrong NIR key in plain words and still checks the number', async () => {
-    const page = await browser.newPage();
-    const m = world.member;
+    const page = await shared.browser.newPage();
+    const m = shared.world.member;
     const wrongKey = String(((Number(m.nir.slice(13)) % 97) + 1)).padStart(2, '0');
-    await page.goto(`${world.url}/`);
+    await page.goto(`${shared.world.url}/`);
     await fillCheck(page, { nir: `${m.nir.slice(0, 13)}${wrongKey}` });
     const text = await submitCheck(page);
     expect(await page.textContent('#nir-error')).toContain('Vérifiez les deux derniers chiffres');
@@ -103,10 +92,10 @@ describe.skipIf(!run)('portal end to end (Chromium)', () => {
   });
 
   it('flags invalid fields inline and sends nothing', async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
-    await page.goto(`${world.url}/`);
+    await page.goto(`${shared.world.url}/`);
     requests.length = 0;
     await fillCheck(page, { email: 'jean.dupont@', lastName: 'Dupont' });
     await page.click('#check-form button[type=submit]');
@@ -119,25 +108,25 @@ describe.skipIf(!run)('portal end to end (Chromium)', () => {
   });
 
   it('reads a foreign phone number with the full metadata, loaded on demand from the same origin', async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     const scripts: string[] = [];
     page.on('request', (r) => {
       if (r.resourceType() === 'script') scripts.push(r.url());
     });
-    await page.goto(`${world.url}/`);
+    await page.goto(`${shared.world.url}/`);
     expect(scripts.some((u) => u.includes('phone-reference'))).toBe(false);
     await fillCheck(page, { phone: '+49 30 1234567' });
     const text = await submitCheck(page);
     expect(text).toContain('pas trouvé');
-    expect(scripts.some((u) => u.startsWith(`${world.url}/assets/phone-reference`))).toBe(true);
+    expect(scripts.some((u) => u.startsWith(`${shared.world.url}/assets/phone-reference`))).toBe(true);
     await page.close();
   });
 
   it('opens the notice of a code typed loosely, in English too, and tells an unknown code one neutral sentence', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${world.url}/en/notice`);
+    const page = await shared.browser.newPage();
+    await page.goto(`${shared.world.url}/en/notice`);
     // Lower case, spaces for dashes, and the letters people confuse with digits (DESIGN §5).
-    const loose = world.memberCode.toLowerCase().replace(/-/g, ' ').replace(/0/g, 'o').replace(/1/g, 'l');
+    const loose = shared.world.memberCode.toLowerCase().replace(/-/g, ' ').replace(/0/g, 'o').replace(/1/g, 'l');
     await page.fill('#code', loose);
     await page.click('#notice-form button[type=submit]');
     await page.waitForSelector('#result:not([hidden]) .verdict');
@@ -160,9 +149,9 @@ describe.skipIf(!run)('portal end to end (Chromium)', () => {
   });
 
   it('downloads a complaint letter as a PDF that reads back, in French, with the notice reference and the offences', async () => {
-    const page = await browser.newPage({ acceptDownloads: true });
-    await page.goto(`${world.url}/avis`);
-    await page.fill('#code', world.memberCode);
+    const page = await shared.browser.newPage({ acceptDownloads: true });
+    await page.goto(`${shared.world.url}/avis`);
+    await page.fill('#code', shared.world.memberCode);
     await page.click('#notice-form button[type=submit]');
     await page.waitForSelector('#result:not([hidden]) details.complaint');
     await page.click('details.complaint summary');
@@ -177,7 +166,7 @@ describe.skipIf(!run)('portal end to end (Chromium)', () => {
     expect(await page.inputValue('#complaint-notice-reference')).toBe('LABEX-2021-000042');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#complaint-notice button[type=submit]')]);
     expect(download.suggestedFilename()).toBe('plainte-contre-x.pdf');
-    const file = join(world.dir, 'plainte.pdf');
+    const file = join(shared.world.dir, 'plainte.pdf');
     await download.saveAs(file);
     expect(readFileSync(file).subarray(0, 8).toString('latin1')).toBe('%PDF-1.4');
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
@@ -193,9 +182,9 @@ describe.skipIf(!run)('portal end to end (Chromium)', () => {
   });
 
   it('refuses a complaint with its required fields empty, naming them', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${world.url}/avis`);
-    await page.fill('#code', world.memberCode);
+    const page = await shared.browser.newPage();
+    await page.goto(`${shared.world.url}/avis`);
+    await page.fill('#code', shared.world.memberCode);
     await page.click('#notice-form button[type=submit]');
     await page.waitForSelector('#result:not([hidden]) details.complaint');
     await page.click('details.complaint summary');

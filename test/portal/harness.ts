@@ -1,9 +1,11 @@
 // What the portal's browser tests share: the world of src/server/portal-fixture.ts, and the rule for Chromium's
 // absence: skipped with a visible message, unless CI=true, where it is a failure.
 
-import { browserPrerequisites } from '../../src/server/portal-fixture.js';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { browserPrerequisites, launchBrowser, startPortalWorld, type PortalWorld } from '../../src/server/portal-fixture.js';
 
-export { launchBrowser, startPortalWorld, type PortalWorld } from '../../src/server/portal-fixture.js';
+export type { PortalWorld } from '../../src/server/portal-fixture.js';
 
 /** Whether the browser tests run here; prints why not, and refuses to skip on CI. */
 export function browserAvailable(): boolean {
@@ -20,3 +22,17 @@ export const STRANGER = {
   email: 'personne.inconnue@exemple.invalid',
   phone: '06 00 00 00 01',
 };
+
+/** Starts a world and a browser before the file's tests and closes both after; read them from the returned object. */
+export function usePortalWorld(): { world: PortalWorld; browser: Browser } {
+  const shared = {} as { world: PortalWorld; browser: Browser };
+  beforeAll(async () => {
+    shared.world = await startPortalWorld();
+    shared.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await shared.browser?.close();
+    await shared.world?.close();
+  });
+  return shared;
+}

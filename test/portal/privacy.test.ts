@@ -2,11 +2,11 @@
 // opening is recorded; none carries a typed value in any spelling (raw, canonical, E.164, national, folded) in its
 // URL, headers or body; none goes to another origin; no cookie is set.
 
-import type { Browser, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Request } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { parseNoticeCode } from '../../src/crypto/notice-code.js';
 import { canonicalizeQuery } from '../../src/identifiers/query.js';
-import { browserAvailable, launchBrowser, startPortalWorld, type PortalWorld } from './harness.js';
+import { browserAvailable, usePortalWorld } from './harness.js';
 
 const run = browserAvailable();
 
@@ -37,22 +37,12 @@ function spellings(values: string[]): string[] {
 }
 
 describe.skipIf(!run)('privacy of a check in the browser (Chromium)', () => {
-  let world: PortalWorld;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    world = await startPortalWorld();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await world?.close();
-  });
+  const shared = usePortalWorld();
 
   it('sends no typed value in any spelling, only to its own origin, and sets no cookie', async () => {
-    const context = await browser.newContext();
+    const context = await shared.browser.newContext();
     const page = await context.newPage();
-    const m = world.member;
+    const m = shared.world.member;
     const typed = {
       nir: `${m.nir.slice(0, 1)} ${m.nir.slice(1, 3)} ${m.nir.slice(3, 5)} ${m.nir.slice(5, 7)} ${m.nir.slice(7, 10)} ${m.nir.slice(10, 13)} ${m.nir.slice(13)}`,
       email: ` ${m.email!.toUpperCase()} `,
@@ -76,11 +66,11 @@ describe.skipIf(!run)('privacy of a check in the browser (Chromium)', () => {
       `0${e164.slice(3)}`, // national
       e164.slice(3), // without trunk 0
       ...canonicalValues[3]!.split('|'),
-      world.memberCode,
-      parseNoticeCode(world.memberCode)!,
+      shared.world.memberCode,
+      parseNoticeCode(shared.world.memberCode)!,
     ]);
 
-    await page.goto(`${world.url}/`);
+    await page.goto(`${shared.world.url}/`);
     const requests: Promise<Recorded>[] = [];
     page.on('request', (r) => requests.push(record(r)));
     for (const [id, value] of Object.entries(typed)) await page.fill(`#${id}`, value);
@@ -88,8 +78,8 @@ describe.skipIf(!run)('privacy of a check in the browser (Chromium)', () => {
     await page.waitForSelector('#result:not([hidden]) .verdict');
     expect(await page.locator('.checked strong.yes').count()).toBe(4);
 
-    await page.goto(`${world.url}/avis`);
-    await page.fill('#code', world.memberCode);
+    await page.goto(`${shared.world.url}/avis`);
+    await page.fill('#code', shared.world.memberCode);
     await page.click('#notice-form button[type=submit]');
     await page.waitForSelector('#result:not([hidden]) .verdict.genuine');
 
@@ -98,7 +88,7 @@ describe.skipIf(!run)('privacy of a check in the browser (Chromium)', () => {
     expect(seen.filter((r) => r.url.endsWith('/v1/evaluate') && r.method === 'POST')).toHaveLength(1);
     expect(seen.filter((r) => r.url.includes('/buckets/')).length).toBeGreaterThanOrEqual(1);
     expect(seen.filter((r) => r.url.includes('/v1/notices/'))).toHaveLength(1);
-    const origin = new URL(world.url).origin;
+    const origin = new URL(shared.world.url).origin;
     for (const r of seen) {
       expect(new URL(r.url).origin, r.url).toBe(origin);
       const wire = [r.url, decodeURIComponent(r.url), JSON.stringify(r.headers), r.body].join('\n');
@@ -110,9 +100,9 @@ describe.skipIf(!run)('privacy of a check in the browser (Chromium)', () => {
   });
 
   it('serves every page with a CSP that forbids inline scripts, eval and other origins', async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     for (const path of ['/', '/avis', '/message-authentique', '/technique', '/en/', '/en/notice', '/en/genuine', '/en/technical']) {
-      const response = await page.goto(`${world.url}${path}`);
+      const response = await page.goto(`${shared.world.url}${path}`);
       expect(response?.status(), path).toBe(200);
       const csp = response!.headers()['content-security-policy'] ?? '';
       expect(csp).toContain("script-src 'self'");
