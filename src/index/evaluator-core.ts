@@ -53,7 +53,7 @@ const bucketDomain = encoder.encode(BUCKET_DOMAIN);
  * hash prefix of a low-entropy identifier (a NIR) would let a database thief confirm guesses offline. So the prefix
  * is stored XOR a PRF of y under a key derived from the OPRF secret: without the key file it is uniform noise.
  */
-function createMasker(secretKey: Uint8Array): (y: Uint8Array) => number {
+export function createMasker(secretKey: Uint8Array): (y: Uint8Array) => number {
   const maskKey = new Uint8Array(hkdfSync('sha256', secretKey, new Uint8Array(0), 'vigie/v1/store-bucket-mask', 32));
   // SHA-256(key || y) over a fixed-length y is a PRF (length extension needs attacker-chosen lengths); two
   // compressions, computed in JavaScript (sha256-blocks.ts) because a node:crypto call costs more than the hash.

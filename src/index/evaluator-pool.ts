@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   createEvaluatorCore,
+  createMasker,
   type EvaluateJob,
   type EvaluateResult,
   type SealJob,
@@ -23,6 +24,11 @@ export interface EvaluatorPool {
   readonly threads: number;
   evaluate(canonicals: string[]): Promise<EvaluateResult>;
   seal(job: Omit<SealJob, 'kind'>): Promise<SealResult>;
+  /**
+   * The bucket prefix of a stored identifier: its masked prefix XOR the keyed mask of y (see evaluator-core.ts),
+   * on the calling thread. Lets the index builder have SQLite sort identifiers by bucket.
+   */
+  unmaskPrefix(y: Uint8Array, maskedPrefix: number): number;
   close(): Promise<void>;
 }
 
@@ -47,12 +53,15 @@ function workerUrl(): URL {
 
 export async function createEvaluatorPool(options: EvaluatorPoolOptions): Promise<EvaluatorPool> {
   const threads = options.threads ?? availableParallelism();
+  const maskFor = createMasker(options.secretKey);
+  const unmaskPrefix = (y: Uint8Array, maskedPrefix: number): number => (maskedPrefix ^ maskFor(y)) >>> 0;
   if (threads === 0) {
     const core = await createEvaluatorCore(options.secretKey);
     return {
       threads: 0,
       evaluate: async (canonicals) => core.evaluate({ kind: 'evaluate', canonicals }),
       seal: async (job) => core.seal({ kind: 'seal', ...job }),
+      unmaskPrefix,
       close: async () => {},
     };
   }
@@ -111,6 +120,7 @@ export async function createEvaluatorPool(options: EvaluatorPoolOptions): Promis
     evaluate: (canonicals) => run<EvaluateResult>({ kind: 'evaluate', canonicals }, []),
     // The buffers are copied, not transferred: callers may still hold views on them.
     seal: (job) => run<SealResult>({ kind: 'seal', ...job }, []),
+    unmaskPrefix,
     async close() {
       await Promise.all(slots.map((slot) => slot.worker.terminate()));
     },

@@ -3,18 +3,18 @@
 // atomically by the caller's transaction.
 
 import { randomBytes } from 'node:crypto';
+import { VigieError } from '../errors.js';
 import { categoriesOf } from '../identifiers/categories.js';
 import type { EntryPayload, Manifest } from '../lookup/protocol.js';
 import { GCM_TAG_BYTES, TAG_BYTES } from '../lookup/protocol.js';
-import { chooseBucketBits } from '../lookup/bucket.js';
+import { bucketOfPrefix, chooseBucketBits } from '../lookup/bucket.js';
 import type { EvaluatorPool } from './evaluator-pool.js';
 import type { SealResult } from './evaluator-core.js';
 import { createOrderedPipeline } from './ordered-pipeline.js';
 import { Y_BYTES } from './evaluator-core.js';
-import { openScratch, type SqliteStore } from './sqlite-store.js';
+import type { SqliteStore } from './sqlite-store.js';
 
 const SEAL_BATCH = 8192;
-const READ_PAGE = 16384;
 /** Older index versions kept after a publication, for clients in the middle of a check. */
 const KEEP_PREVIOUS = 1;
 
@@ -57,29 +57,63 @@ export async function buildIndex(store: SqliteStore, pool: EvaluatorPool, option
   const plaintextSize = plaintextSizeFor(breaches);
   const entrySize = TAG_BYTES + plaintextSize + GCM_TAG_BYTES;
   const bucketCount = 2 ** bucketBits;
+
+  // Identifiers come out of SQLite sorted by bucket (its external merge sort, so memory does not grow with their
+  // number): the bucket is computed by a SQL function that unmasks the stored prefix with the key (the store alone
+  // cannot tell buckets). The function also counts distinct identifiers per bucket while SQLite fills its sorter:
+  // the table is scanned in primary-key order (y, breach), so the rows of one y are adjacent. The sort completes
+  // before the first row is returned, so the counts, hence the padding, are known before the first bucket is written.
   const counts = new Uint32Array(bucketCount);
-
-  // Entries are appended to a scratch database, then read back sorted by bucket (SQLite's external merge sort), so
-  // that memory does not grow with the number of identifiers.
-  const scratch = openScratch();
-  scratch.exec('CREATE TABLE staging (bucket INTEGER NOT NULL, entry BLOB NOT NULL)');
-  const stage = scratch.prepare('INSERT INTO staging (bucket, entry) VALUES (?, ?)');
-  scratch.exec('BEGIN');
+  let counted = 0;
+  let lastCounted: Buffer | null = null;
+  db.function('vigie_bucket', (y: unknown, prefix: unknown) => {
+    if (!Buffer.isBuffer(y) || y.length !== Y_BYTES || typeof prefix !== 'number') throw new TypeError('vigie_bucket(y, prefix): bad arguments');
+    const bucket = bucketOfPrefix(pool.unmaskPrefix(y, prefix), bucketBits);
+    if (lastCounted === null || !y.equals(lastCounted)) {
+      counts[bucket]!++;
+      counted++;
+      lastCounted = y;
+    }
+    return bucket;
+  });
+  const sorted = db.prepare('SELECT y, breach, prefix, cats, vigie_bucket(y, prefix) AS b FROM identifiers ORDER BY b, y, breach').raw(true);
+  const insertBucket = db.prepare('INSERT INTO buckets (index_id, bucket, data) VALUES (?, ?, ?)');
   let entriesPerBucket = 1;
-  try {
 
-  // Pass 1: seal every distinct identifier (in the worker threads), stage the entries by bucket.
+  // Buckets are written in order as sealed entries come back from the workers, while they seal the next batches:
+  // every bucket padded to the fullest one with random dummies, entries in byte order so that position says nothing
+  // about which are real.
+  let writing = 0;
+  let pending: Uint8Array[] = [];
+  const writeBucket = (bucket: number, entries: Uint8Array[]): void => {
+    if (entries.length > entriesPerBucket) throw new VigieError('E_STORE', `index build: bucket ${bucket} holds more entries than counted`);
+    const missing = entriesPerBucket - entries.length;
+    const dummies = randomBytes(missing * entrySize);
+    for (let d = 0; d < missing; d++) entries.push(dummies.subarray(d * entrySize, (d + 1) * entrySize));
+    entries.sort(Buffer.compare);
+    insertBucket.run(indexId, bucket, Buffer.concat(entries, entriesPerBucket * entrySize));
+  };
+  const pipeline = createOrderedPipeline<{ sealed: SealResult; expected: Uint32Array }>(
+    Math.max(2, pool.threads * 2),
+    ({ sealed: { buckets, entries }, expected }) => {
+      for (let i = 0; i < buckets.length; i++) {
+        const bucket = buckets[i]!;
+        // The worker unmasks the prefix on its own: a worker with another key would disagree here.
+        if (bucket !== expected[i]) throw new VigieError('E_STORE', 'index build: a worker placed an entry in another bucket');
+        if (bucket < writing) throw new VigieError('E_STORE', 'index build: entries out of bucket order');
+        while (writing < bucket) {
+          writeBucket(writing++, pending);
+          pending = [];
+        }
+        pending.push(entries.subarray(i * entrySize, (i + 1) * entrySize));
+      }
+    },
+  );
+
   let ys = Buffer.alloc(SEAL_BATCH * Y_BYTES);
   let prefixes = new Uint32Array(SEAL_BATCH);
+  let expected = new Uint32Array(SEAL_BATCH);
   let payloads: string[] = [];
-  const pipeline = createOrderedPipeline<SealResult>(Math.max(2, pool.threads * 2), ({ buckets, entries }) => {
-    for (let i = 0; i < buckets.length; i++) {
-      const bucket = buckets[i]!;
-      counts[bucket]!++;
-      stage.run(bucket, entries.subarray(i * entrySize, (i + 1) * entrySize));
-    }
-  });
-
   const flush = async (): Promise<void> => {
     if (payloads.length === 0) return;
     const job = {
@@ -90,15 +124,17 @@ export async function buildIndex(store: SqliteStore, pool: EvaluatorPool, option
       maskedPrefixes: prefixes.subarray(0, payloads.length),
       payloads,
     };
+    const batchExpected = expected.subarray(0, payloads.length);
     ys = Buffer.alloc(SEAL_BATCH * Y_BYTES);
     prefixes = new Uint32Array(SEAL_BATCH);
+    expected = new Uint32Array(SEAL_BATCH);
     payloads = [];
-    // Entries are staged in submission order so that the build is deterministic for a given indexId.
-    await pipeline.push(pool.seal(job));
+    await pipeline.push(pool.seal(job).then((sealed) => ({ sealed, expected: batchExpected })));
   };
 
   let currentY: Buffer | null = null;
   let currentPrefix = 0;
+  let currentBucket = 0;
   let found: { id: string; cats: number }[] = [];
   let foundKey = '';
   // Few distinct (breach, categories) combinations exist: their JSON is computed once.
@@ -108,6 +144,7 @@ export async function buildIndex(store: SqliteStore, pool: EvaluatorPool, option
     const i = payloads.length;
     currentY.copy(ys, i * Y_BYTES);
     prefixes[i] = currentPrefix;
+    expected[i] = currentBucket;
     let payload = payloadCache.get(foundKey);
     if (payload === undefined) {
       payload = payloadJson(found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
@@ -118,18 +155,22 @@ export async function buildIndex(store: SqliteStore, pool: EvaluatorPool, option
     if (payloads.length === SEAL_BATCH) await flush();
   };
 
-  // Keyset pagination: better-sqlite3 cannot write (staging) while a read cursor is open.
-  const first = db.prepare('SELECT y, breach, prefix, cats FROM identifiers ORDER BY y, breach LIMIT ?').raw(true);
-  const after = db
-    .prepare('SELECT y, breach, prefix, cats FROM identifiers WHERE (y, breach) > (?, ?) ORDER BY y, breach LIMIT ?')
-    .raw(true);
-  let page = first.all(READ_PAGE) as [Buffer, number, number, number][];
-  while (page.length > 0) {
-    for (const [y, breachNum, prefix, cats] of page) {
+  // Buckets are inserted while the sorted cursor is open, which better-sqlite3 allows only in its unsafe mode:
+  // safe here, since the cursor reads SQLite's sorter (filled before the first row), not the buckets table.
+  db.unsafeMode(true);
+  try {
+    let first = true;
+    for (const [y, breachNum, prefix, cats, bucket] of sorted.iterate() as IterableIterator<[Buffer, number, number, number, number]>) {
+      if (first) {
+        first = false;
+        if (counted !== distinct) throw new VigieError('E_STORE', `index build: counted ${counted} identifiers in buckets, expected ${distinct}`);
+        for (const c of counts) if (c > entriesPerBucket) entriesPerBucket = c;
+      }
       if (currentY === null || !y.equals(currentY)) {
         await push();
         currentY = y;
         currentPrefix = prefix;
+        currentBucket = bucket;
         found = [];
         foundKey = '';
       }
@@ -139,34 +180,15 @@ export async function buildIndex(store: SqliteStore, pool: EvaluatorPool, option
         foundKey += `${breachNum}:${cats};`;
       }
     }
-    const last = page[page.length - 1]!;
-    page = page.length < READ_PAGE ? [] : (after.all(last[0], last[1], READ_PAGE) as [Buffer, number, number, number][]);
-  }
-  await push();
-  await flush();
-  await pipeline.drain();
-
-  // Pass 2: every bucket padded to the fullest one with random dummies, entries in byte order so that position
-  // says nothing about which are real.
-  for (const c of counts) if (c > entriesPerBucket) entriesPerBucket = c;
-  const insertBucket = db.prepare('INSERT INTO buckets (index_id, bucket, data) VALUES (?, ?, ?)');
-  scratch.exec('COMMIT');
-  const staged = scratch.prepare('SELECT bucket, entry FROM staging ORDER BY bucket').raw(true);
-  const iterator = staged.iterate() as IterableIterator<[number, Buffer]>;
-  let next = iterator.next();
-  for (let bucket = 0; bucket < bucketCount; bucket++) {
-    const entries: Buffer[] = [];
-    while (!next.done && next.value[0] === bucket) {
-      entries.push(next.value[1]);
-      next = iterator.next();
+    await push();
+    await flush();
+    await pipeline.drain();
+    while (writing < bucketCount) {
+      writeBucket(writing++, pending);
+      pending = [];
     }
-    const dummies = randomBytes((entriesPerBucket - entries.length) * entrySize);
-    for (let d = 0; d < entriesPerBucket - entries.length; d++) entries.push(dummies.subarray(d * entrySize, (d + 1) * entrySize));
-    entries.sort(Buffer.compare);
-    insertBucket.run(indexId, bucket, Buffer.concat(entries, entriesPerBucket * entrySize));
-  }
   } finally {
-    scratch.close();
+    db.unsafeMode(false);
   }
 
   const manifest: Manifest = {

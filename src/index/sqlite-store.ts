@@ -13,9 +13,9 @@ const MAIN_CACHE_KIB = 128 * 1024;
 const SCRATCH_CACHE_KIB = 64 * 1024;
 
 /**
- * A private scratch database (an anonymous temporary file SQLite deletes on close) for an ingest's transient
- * tables: persons being deduplicated and entries being sorted into buckets. A second connection, so that it can be
- * read while the main one writes; no journal, since nothing in it outlives the ingest.
+ * A private scratch database (an anonymous temporary file SQLite deletes on close), attached to the store's
+ * connection for an ingest's transient tables: identifiers and persons being merged. No journal, since nothing in it
+ * outlives the ingest.
  */
 export function attachScratch(db: Database.Database): void {
   detachScratch(db);
@@ -29,16 +29,6 @@ export function detachScratch(db: Database.Database): void {
   if (!db.open || db.inTransaction) return;
   const attached = (db.pragma('database_list') as { name: string }[]).some((d) => d.name === 'scratch');
   if (attached) db.exec('DETACH DATABASE scratch');
-}
-
-export function openScratch(): Database.Database {
-  const scratch = new Database('');
-  scratch.pragma('journal_mode = OFF');
-  scratch.pragma('synchronous = OFF');
-  scratch.pragma(`cache_size = -${SCRATCH_CACHE_KIB}`);
-  // Let SQLite's external merge sort (ORDER BY bucket) use a helper thread.
-  scratch.pragma('threads = 2');
-  return scratch;
 }
 
 const SCHEMA = `
@@ -138,6 +128,8 @@ export class SqliteStore {
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
       this.db.pragma(`cache_size = -${MAIN_CACHE_KIB}`);
+      // Let SQLite's external merge sorts (an ingest's merge, an index build's ORDER BY bucket) use a helper thread.
+      this.db.pragma('threads = 2');
       this.db.exec(SCHEMA);
       // Bitwise OR over a group: merges the categories of an identifier's rows.
       this.db.aggregate('vigie_bit_or', { start: 0, step: (acc: number, value: number) => acc | value });
