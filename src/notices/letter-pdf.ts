@@ -80,7 +80,7 @@ export class LetterLayout {
         SUBJECT_TOP + fit.head.height + (MAX_LAB_LINES + MAX_CATEGORY_LINES + 0.6) * fit.leading + fit.middle.height + this.codeBoxHeight + 8 + fit.closing.height;
       if (worst <= BOTTOM) break;
     }
-    this.referenceX = LEFT + fonts.bold.widthOf(toWinAnsiText(`${texts.referenceLabel} : `), this.size);
+    this.referenceX = LEFT + fonts.bold.widthOf(toWinAnsiText(`${texts.referenceLabel} `), this.size);
   }
 
   private fit(size: number): { size: number; leading: number; head: Block; middle: Block; closing: Block } {
@@ -112,7 +112,7 @@ export class LetterLayout {
         ops += lineOps(regular, 8, LEFT, hy, toWinAnsiText(line));
       }
       const t = this.texts;
-      ops += lineOps(bold, bodySize, LEFT, REFERENCE_TOP, toWinAnsiText(`${t.referenceLabel} : `));
+      ops += lineOps(bold, bodySize, LEFT, REFERENCE_TOP, toWinAnsiText(`${t.referenceLabel} `));
       const date = toWinAnsiText(t.dateLine);
       ops += lineOps(regular, bodySize, RIGHT - regular.widthOf(date, bodySize), REFERENCE_TOP, date);
       for (const line of wrap(toWinAnsiText(t.subject), bold, bodySize + 0.5, TEXT_WIDTH)) {
@@ -208,8 +208,25 @@ function fontOf(doc: PDFKit.PDFDocument, name: string): PdfkitFont {
   return (doc as unknown as { _font: PdfkitFont })._font;
 }
 
+/**
+ * Advance widths per character, read once from pdfkit's AFM metrics. Lines are shown with Tj, without kerning, so
+ * they are measured without kerning too (and a table lookup is far cheaper than pdfkit's kerning-pair search).
+ */
 function metrics(font: PdfkitFont): FontMetrics {
-  return { id: font.id, widthOf: (text, size) => font.widthOfString(text, size) };
+  const widths = new Map<number, number>();
+  return {
+    id: font.id,
+    widthOf(text, size) {
+      let units = 0;
+      for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        let width = widths.get(code);
+        if (width === undefined) widths.set(code, (width = font.widthOfString(text[i]!, 1000)));
+        units += width;
+      }
+      return (units * size) / 1000;
+    },
+  };
 }
 
 /** Writes letters, one page each, into one PDF; layouts are cached across batches (same fonts, same ids). */

@@ -62,7 +62,7 @@ export function letterTexts(config: ControllerConfig, breach: BreachNotice, lang
     return {
       lang,
       dateLine: `${config.controller.address.city}, le ${formatDate(issuedAt, 'fr')}`,
-      referenceLabel: 'Référence',
+      referenceLabel: 'Référence :',
       subject: 'Objet : vos données personnelles ont été exposées – information individuelle (RGPD, article 34)',
       opening: [
         { kind: 'body', text: 'Madame, Monsieur,' },
@@ -111,7 +111,7 @@ export function letterTexts(config: ControllerConfig, breach: BreachNotice, lang
   return {
     lang,
     dateLine: `${config.controller.address.city}, ${formatDate(issuedAt, 'en')}`,
-    referenceLabel: 'Reference',
+    referenceLabel: 'Reference:',
     subject: 'Your personal data were exposed – individual notice (GDPR, article 34)',
     opening: [
       { kind: 'body', text: 'Dear Sir or Madam,' },
