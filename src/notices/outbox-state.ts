@@ -4,7 +4,8 @@
 //                         |----temporary (4xx, network), attempts < max --> pending (after a backoff)
 //                         |----temporary, attempts = max ------------------> failed    (terminal)
 //                         |----permanent (5xx) ------------------------------> bounced   (terminal)
-//                         `----recover (the sender died) ---------------------> pending (same Message-ID)
+//                         `----recover (the sender died) ---------------------> pending (same Message-ID),
+//                                                                                 or failed if attempts = max
 //
 // A message is claimed (committed as `sending`) before its SMTP transaction and settled after the server's reply;
 // RFC 5321 §4.2.1 gives the reply classes: 2yz accepted, 4yz transient failure, 5yz permanent failure.
@@ -33,8 +34,10 @@ export function transition(entry: OutboxEntryState, event: OutboxEvent, maxAttem
       if (entry.state !== 'sending') return null;
       return { state: entry.attempts >= maxAttempts ? 'failed' : 'pending', attempts: entry.attempts };
     case 'recover':
-      // The outcome of an interrupted transaction is unknown: send again rather than skip (see docs/notices.md).
-      return entry.state === 'sending' ? { state: 'pending', attempts: entry.attempts } : entry;
+      // The outcome of an interrupted transaction is unknown: send again rather than skip (see docs/notices.md),
+      // unless it has had all its attempts: a message that kills its sender every time must not loop forever.
+      if (entry.state !== 'sending') return entry;
+      return { state: entry.attempts >= maxAttempts ? 'failed' : 'pending', attempts: entry.attempts };
   }
 }
 

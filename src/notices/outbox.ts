@@ -144,10 +144,14 @@ export class Outbox {
    * After a crash: messages left `sending` may or may not have been accepted by the server. They go back to
    * `pending` with their Message-ID, to be sent again (at least once; docs/notices.md explains the window).
    */
-  recover(breachId: string): number {
-    return this.db
-      .prepare("UPDATE notice_outbox SET state = 'pending', updated_at = ? WHERE breach_id = ? AND state = 'sending'")
-      .run(this.now().toISOString(), breachId).changes;
+  recover(breachId: string, maxAttempts: number): number {
+    const stamp = this.now().toISOString();
+    return this.db.transaction(() => {
+      const failed = this.db
+        .prepare("UPDATE notice_outbox SET state = 'failed', last_reply = 'interrupted', updated_at = ? WHERE breach_id = ? AND state = 'sending' AND attempts >= ?")
+        .run(stamp, breachId, maxAttempts).changes;
+      return failed + this.db.prepare("UPDATE notice_outbox SET state = 'pending', updated_at = ? WHERE breach_id = ? AND state = 'sending'").run(stamp, breachId).changes;
+    })();
   }
 
   /** Claims up to `limit` due messages: committed as `sending`, attempts + 1, before any SMTP traffic. */

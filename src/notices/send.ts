@@ -108,7 +108,7 @@ export async function sendNotices(options: SendOptions): Promise<SendSummary> {
   const maxMs = options.backoffMaxMs ?? 300_000;
   const clock = performance.now();
   const outbox = new Outbox(store.db, options.secretKey, now);
-  const recovered = outbox.recover(breachId);
+  const recovered = outbox.recover(breachId, maxAttempts);
   if (options.retryFailed === true) {
     store.db.prepare("UPDATE notice_outbox SET state = 'pending', attempts = 0, next_attempt_at = 0 WHERE breach_id = ? AND state = 'failed'").run(breachId);
   }
