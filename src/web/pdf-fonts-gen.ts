@@ -2,6 +2,7 @@
 // measured with pdfkit (which reads Adobe's AFM metrics). Test-time only: the portal ships the table, not pdfkit.
 
 import { createRequire } from 'node:module';
+import { winAnsiChar } from './pdf.js';
 
 // pdfkit is CommonJS (`export =`); required as such rather than widening the compiler's interop flags.
 const PDFDocument = createRequire(import.meta.url)('pdfkit') as typeof import('pdfkit');
@@ -10,12 +11,14 @@ export const PDF_FONTS = ['Helvetica', 'Helvetica-Bold'] as const;
 
 export function measureWidths(): Record<(typeof PDF_FONTS)[number], number[]> {
   const doc = new PDFDocument();
-  const decoder = new TextDecoder('windows-1252');
   const out = {} as Record<(typeof PDF_FONTS)[number], number[]>;
   for (const font of PDF_FONTS) {
     doc.font(font).fontSize(1000);
     const widths: number[] = [];
-    for (let byte = 32; byte < 256; byte++) widths.push(Math.round(doc.widthOfString(decoder.decode(new Uint8Array([byte])))));
+    for (let byte = 32; byte < 256; byte++) {
+      const ch = byte < 0x7f ? String.fromCharCode(byte) : byte < 0x80 ? null : winAnsiChar(byte);
+      widths.push(ch === null ? 0 : Math.round(doc.widthOfString(ch)));
+    }
     out[font] = widths;
   }
   return out;

@@ -25,14 +25,25 @@ const PAGE_HEIGHT = 841.89;
 const MARGIN = 64;
 const TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN;
 
-/** Unicode -> WinAnsi byte for the upper half (0x80..0xFF), from the platform's own windows-1252 decoder. */
+/**
+ * WinAnsiEncoding's bytes 0x80..0x9F (PDF 32000-1 Annex D.2, the same as windows-1252), index = byte - 0x80; empty
+ * where the encoding has no character. Bytes 0xA0..0xFF are Latin-1. Written out rather than asked of TextDecoder:
+ * Node built without full ICU decodes "windows-1252" as Latin-1.
+ */
+export const WIN_ANSI_80_9F = '\u20ac\0\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\0\u017d\0\0\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\0\u017e\u0178';
+
+/** The character of a WinAnsi byte 0x80..0xFF, or null where there is none. */
+export function winAnsiChar(byte: number): string | null {
+  if (byte >= 0xa0 && byte <= 0xff) return String.fromCharCode(byte);
+  const ch = WIN_ANSI_80_9F[byte - 0x80];
+  return ch === undefined || ch === '\0' ? null : ch;
+}
+
+/** Unicode -> WinAnsi byte for the upper half (0x80..0xFF). */
 const WIN_ANSI = new Map<string, number>();
-{
-  const decoder = new TextDecoder('windows-1252');
-  for (let byte = 0x80; byte <= 0xff; byte++) {
-    const ch = decoder.decode(new Uint8Array([byte]));
-    if (ch !== '\ufffd' && !WIN_ANSI.has(ch)) WIN_ANSI.set(ch, byte);
-  }
+for (let byte = 0x80; byte <= 0xff; byte++) {
+  const ch = winAnsiChar(byte);
+  if (ch !== null) WIN_ANSI.set(ch, byte);
 }
 
 /** Text -> WinAnsi bytes: spaces of any kind become plain or no-break spaces, other characters lose accents WinAnsi lacks, the rest is "?". */

@@ -1,13 +1,15 @@
 // `vigie serve` end to end on a loopback port: config, key and store opened as the CLI does, the address logged,
 // a check through `createServerLookupClient` (what `vigie check --server URL` uses), and a clean shutdown.
 
+import { writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/config.js';
 import { writeNewKeyFile } from '../../src/crypto/key-file.js';
 import { isVigieError } from '../../src/errors.js';
-import { createServerLookupClient, serve, serveCommand, startServer } from '../../src/cli/serve.js';
+import { createServerLookupClient, defaultPortalDir, serve, serveCommand, startServer } from '../../src/cli/serve.js';
+import { exampleControllerConfig } from '../../src/controller/example.js';
 import { createServerLogger } from '../../src/server/logging.js';
 import { createFixture, type Fixture } from '../../src/server/test-fixture.js';
 
@@ -85,6 +87,36 @@ describe('vigie serve', () => {
     }
   });
 
+  it('reads the controller file and serves the portal (or the API alone), refusing a bad controller.json or build', async () => {
+    const { logger } = createServerLogger({ stream: new Sink() });
+    const controllerFile = join(f.dir, 'controller.json');
+    writeFileSync(controllerFile, JSON.stringify(exampleControllerConfig()));
+    const withPortal = await startServer(readConfig(envOf({ VIGIE_CONTROLLER: controllerFile })), logger);
+    try {
+      const breaches = (await (await fetch(`${withPortal.url}/v1/breaches`)).json()) as { breaches: { controller: string | null }[] };
+      expect(breaches.breaches[0]!.controller).toBe(exampleControllerConfig().controller.name);
+      if (defaultPortalDir() !== null) {
+        expect(withPortal.portal).toBe(true);
+        const page = await fetch(`${withPortal.url}/en/`);
+        expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+        expect(await page.text()).toContain(exampleControllerConfig().controller.name);
+      }
+    } finally {
+      await withPortal.close();
+    }
+    const apiOnly = await startServer(readConfig(envOf({ VIGIE_PORTAL_DIR: 'off' })), logger);
+    try {
+      expect(apiOnly.portal).toBe(false);
+      expect((await fetch(`${apiOnly.url}/`)).status).toBe(404);
+      expect(((await (await fetch(`${apiOnly.url}/v1/breaches`)).json()) as { breaches: { controller: unknown }[] }).breaches[0]!.controller).toBeNull();
+    } finally {
+      await apiOnly.close();
+    }
+    writeFileSync(join(f.dir, 'bad.json'), '{"version": 2}');
+    expect(await codeOf(startServer(readConfig(envOf({ VIGIE_CONTROLLER: join(f.dir, 'bad.json') })), logger))).toBe('E_CONFIG');
+    expect(await codeOf(startServer(readConfig(envOf({ VIGIE_PORTAL_DIR: f.dir })), logger))).toBe('E_CONFIG');
+  });
+
   it('refuses a bad --port as a usage error and a bad --server URL', async () => {
     const io = { stdout: new Sink(), stderr: new Sink(), env: envOf() };
     expect(await codeOf(serveCommand.run({ values: { port: 'eighty' }, positionals: [] }, io))).toBe('E_USAGE');
@@ -101,6 +133,16 @@ describe('configuration of the server', () => {
     expect(readConfig({ VIGIE_RATE_LIMIT: 'off', VIGIE_HSTS: 'off' })).toMatchObject({ rateLimit: null, hsts: null });
   });
 
+  it('reads the notice rate limit, the controller file and the portal build, with defaults', () => {
+    expect(readConfig({})).toMatchObject({ noticeRateLimit: { burst: 10, refillPerSecond: 0.1 }, controllerFile: null, portal: 'default' });
+    expect(readConfig({ VIGIE_NOTICE_RATE_LIMIT: '3/0.5', VIGIE_CONTROLLER: 'c.json', VIGIE_PORTAL_DIR: '/srv/web' })).toMatchObject({
+      noticeRateLimit: { burst: 3, refillPerSecond: 0.5 },
+      controllerFile: 'c.json',
+      portal: { dir: '/srv/web' },
+    });
+    expect(readConfig({ VIGIE_NOTICE_RATE_LIMIT: 'off', VIGIE_PORTAL_DIR: 'OFF' })).toMatchObject({ noticeRateLimit: null, portal: 'off' });
+  });
+
   it.each([
     ['VIGIE_PORT', '70000'],
     ['VIGIE_PORT', 'http'],
@@ -110,6 +152,9 @@ describe('configuration of the server', () => {
     ['VIGIE_RATE_LIMIT', '4/1'],
     ['VIGIE_RATE_LIMIT', '20/0'],
     ['VIGIE_HSTS', 'yes'],
+    ['VIGIE_NOTICE_RATE_LIMIT', '0/1'],
+    ['VIGIE_NOTICE_RATE_LIMIT', 'ten'],
+    ['VIGIE_CONTROLLER', ''],
     ['VIGIE_HOST', ' '],
   ])('fails fast on %s=%j, naming the variable', (name, value) => {
     expect(() => readConfig({ [name]: value })).toThrow(name);
