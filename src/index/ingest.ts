@@ -350,13 +350,16 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       );
     }
 
-    // Distinct identifiers of this breach, with the union of the categories of every row they appear in.
-    db.exec(`CREATE TABLE scratch.distinct_found AS
-      SELECT y, min(type) AS type, min(prefix) AS prefix, vigie_bit_or(cats) AS cats FROM scratch.found GROUP BY y`);
-    db.prepare('INSERT INTO identifiers (y, breach, prefix, cats) SELECT y, ?, prefix, cats FROM scratch.distinct_found').run(breachNum);
-    for (const { type, n } of db.prepare('SELECT type, count(*) AS n FROM scratch.distinct_found GROUP BY type').all() as { type: number; n: number }[]) {
-      identifiers[IDENTIFIER_TYPES[type]!] = n;
-    }
+    // Distinct identifiers of this breach, with the union of the categories of every row they appear in, merged
+    // straight into the store; the tally function counts each distinct identifier's type on the way.
+    db.function('vigie_tally', (type: unknown, prefix: unknown) => {
+      identifiers[IDENTIFIER_TYPES[type as number]!]++;
+      return prefix;
+    });
+    db.prepare(
+      `INSERT INTO identifiers (y, breach, prefix, cats)
+       SELECT y, ?, vigie_tally(min(type), min(prefix)), vigie_bit_or(cats) FROM scratch.found GROUP BY y`,
+    ).run(breachNum);
 
     // Persons: deduplicated by NIR, else name + birth date (DESIGN §5), aggregated then forgotten.
     const personsPerCategory = new Map<Category, number>(CATEGORIES.map((c) => [c, 0]));
