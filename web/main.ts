@@ -107,6 +107,30 @@ async function onCheck(form: HTMLFormElement, event: SubmitEvent): Promise<void>
   }
 }
 
+/**
+ * Inline help as soon as a person leaves a field (NIR, e-mail, phone): the same canonicalization as the check, on that
+ * field alone; nothing is sent. Names and the birth date wait for the check, since they only count together.
+ */
+async function onFieldChange(field: 'nir' | 'email' | 'phone'): Promise<void> {
+  const value = valueOf(field);
+  if (value.trim() === '') {
+    setFieldError(field, null);
+    return;
+  }
+  if (field === 'phone' && phoneNeedsFullMetadata(value)) {
+    try {
+      await loadFullPhoneMetadata();
+    } catch {
+      return; // offline: the check itself will say so
+    }
+    if (valueOf(field) !== value) return; // typed again meanwhile
+  }
+  const query = canonicalizeQuery({ [field]: value });
+  if (query.errors.length > 0) setFieldError(field, t.errors[field]);
+  else if (query.nirKeyStatus === 'wrong') setFieldError('nir', t.errors.nirKey, false);
+  else setFieldError(field, null);
+}
+
 // ---- Notice -----------------------------------------------------------------------------------------------------
 
 class RateLimited extends Error {}
@@ -204,5 +228,6 @@ async function makeComplaint(ctx: ComplaintContext): Promise<void> {
 
 const checkForm = byId<HTMLFormElement>('check-form');
 checkForm?.addEventListener('submit', (event) => void onCheck(checkForm, event));
+for (const field of ['nir', 'email', 'phone'] as const) byId(field)?.addEventListener('change', () => void onFieldChange(field));
 const noticeForm = byId<HTMLFormElement>('notice-form');
 noticeForm?.addEventListener('submit', (event) => void onNotice(noticeForm, event));

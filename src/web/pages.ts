@@ -102,7 +102,8 @@ function genuinePage(lang: Lang, t: PortalTexts, data: PortalData): string {
   );
 }
 
-function technicalPage(t: PortalTexts, key: PageContext['key']): string {
+function technicalPage(t: PortalTexts, key: PageContext['key'], portalUrl: string | null): string {
+  const base = (portalUrl ?? 'https://…').replace(/\/+$/, '');
   const keyBlock =
     key === null
       ? `<p>${esc(t.techNoIndex)}</p>`
@@ -116,7 +117,7 @@ function technicalPage(t: PortalTexts, key: PageContext['key']): string {
     `<section aria-labelledby="store"><h2 id="store">${esc(t.techStoreTitle)}</h2><p>${esc(t.techStore)}</p></section>` +
     `<section aria-labelledby="key"><h2 id="key">${esc(t.techKeyTitle)}</h2><p>${esc(t.techKeyText)}</p>${keyBlock}` +
     `<h3>${esc(t.techVerifyTitle)}</h3><p>${esc(t.techVerify)}</p>` +
-    `<pre><code>curl -s https://…/v1/keys\nvigie check --server https://… --nir "…"</code></pre>` +
+    `<pre><code>${esc(`curl -s ${base}/v1/keys\nvigie check --server ${base} --nir "…"`)}</code></pre>` +
     `<p>${esc(t.techSource)}</p></section>`
   );
 }
@@ -125,7 +126,7 @@ export function renderPage(page: PageId, lang: Lang, ctx: PageContext): string {
   const t = PORTAL_TEXTS[lang];
   const other = otherLang(lang);
   const body =
-    page === 'check' ? checkPage(lang, t, ctx.data) : page === 'notice' ? noticePage(t) : page === 'genuine' ? genuinePage(lang, t, ctx.data) : technicalPage(t, ctx.key);
+    page === 'check' ? checkPage(lang, t, ctx.data) : page === 'notice' ? noticePage(t) : page === 'genuine' ? genuinePage(lang, t, ctx.data) : technicalPage(t, ctx.key, ctx.data.controller?.portalUrl ?? null);
   const controller = ctx.data.controller;
   const contact =
     controller === null

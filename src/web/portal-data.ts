@@ -26,6 +26,8 @@ export interface PortalController {
   phoneLine: { number: string; hours: string };
   /** Lab codes -> names people know. */
   labs: Record<string, string>;
+  /** The portal's public address, as printed on the letters. */
+  portalUrl: string;
 }
 
 export interface PortalData {
@@ -56,6 +58,7 @@ export function buildPortalData(
           dpo: { name: config.dpo.name, email: config.dpo.email, phone: config.dpo.phone ?? null },
           phoneLine: { number: config.phoneLine.number, hours: config.phoneLine.hours[lang] },
           labs: { ...(config.labs ?? {}) },
+          portalUrl: config.portalUrl,
         };
   return {
     lang,

@@ -91,6 +91,24 @@ describe.skipIf(!run)('portal end to end (Chromium)', () => {
     await page.close();
   });
 
+  it('helps as soon as a person leaves a field, before any check', async () => {
+    const page = await shared.browser.newPage();
+    const m = shared.world.member;
+    await page.goto(`${shared.world.url}/`);
+    await page.fill('#nir', `${m.nir.slice(0, 13)}${m.nir.slice(13) === '01' ? '02' : '01'}`);
+    await page.press('#nir', 'Tab');
+    await page.waitForSelector('#nir-error:not([hidden])');
+    expect(await page.textContent('#nir-error')).toContain('Vérifiez les deux derniers chiffres');
+    await page.fill('#phone', '06 12');
+    await page.press('#phone', 'Tab');
+    await page.waitForSelector('#phone-error:not([hidden])');
+    expect(await page.getAttribute('#phone', 'aria-invalid')).toBe('true');
+    await page.fill('#phone', '06 12 34 56 78');
+    await page.press('#phone', 'Tab');
+    await page.waitForSelector('#phone-error', { state: 'hidden' });
+    await page.close();
+  });
+
   it('flags invalid fields inline and sends nothing', async () => {
     const page = await shared.browser.newPage();
     const requests: string[] = [];
