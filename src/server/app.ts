@@ -18,7 +18,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
 import { createMemoryRateLimitStore, type RateLimitStore } from './rate-limit/index.js';
 import { bucketParamsSchema, evaluateBodySchema, evaluateResponseSchema, noticeParamsSchema } from './schemas.js';
-import { registerPortal, type PortalAssets } from './portal.js';
+import { portalCsp, registerPortal, type PortalAssets } from './portal.js';
 import { safeLogger } from './logging.js';
 
 export interface AppOptions {
@@ -176,11 +176,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   const operatorHeaders: Record<string, string> = { ...common, 'Cross-Origin-Resource-Policy': 'same-origin' };
   const portalHeaders: Record<string, string> = {
     ...common,
-    // The pages run only the portal's own hashed bundle: no inline script or style, no eval, no other origin, no
-    // framing (clickjacking), no form posted elsewhere (CSP Level 3). The check's requests go to this origin only.
-    'Content-Security-Policy':
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
-      "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    'Content-Security-Policy': portalCsp(),
     'Cross-Origin-Resource-Policy': 'same-origin',
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
@@ -190,7 +186,10 @@ export function createApp(options: AppOptions): FastifyInstance {
   /** Headers of every answer, errors included; the portal's pages and assets carry their own policy. */
   function applyHeaders(request: FastifyRequest, reply: FastifyReply): void {
     const portalRoute = request.routeOptions.config?.portal === true;
+    // A page may widen its own CSP (buckets on a CDN); every other header is the portal's.
+    const pageCsp = portalRoute ? reply.getHeader('Content-Security-Policy') : undefined;
     reply.headers(request.url.startsWith('/v1/') ? apiHeaders : portalRoute ? portalHeaders : operatorHeaders);
+    if (typeof pageCsp === 'string') reply.header('Content-Security-Policy', pageCsp);
     if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
   }
 

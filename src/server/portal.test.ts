@@ -15,7 +15,7 @@ import { deriveNoticeKeys } from '../crypto/hkdf-seal.js';
 import { parseNoticeCode } from '../crypto/notice-code.js';
 import { openNoticeByCode, type NoticeDocument } from '../lookup/notice.js';
 import { createApp, type AppOptions } from './app.js';
-import { ASSET_CACHE_CONTROL, loadPortalAssets, type PortalAssets } from './portal.js';
+import { ASSET_CACHE_CONTROL, bucketOrigin, loadPortalAssets, type PortalAssets } from './portal.js';
 import { createFixture, sealNotice, type Fixture } from './test-fixture.js';
 
 let f: Fixture;
@@ -203,6 +203,17 @@ describe('the portal over HTTP', () => {
     expect(redirect.headers['location']).toBe('/en/');
     const icon = await app.inject('/favicon.svg');
     expect(icon.headers['content-type']).toBe('image/svg+xml');
+  });
+
+  it('lets the check reach the buckets on a CDN when the index publishes them there, and nothing else', async () => {
+    const withCdn = { ...f.store.manifest()!, bucketBaseUrl: 'https://cdn.example.net/vigie/' };
+    const app = makeApp({ store: { breaches: () => f.store.breaches(), manifest: () => withCdn } });
+    const csp = String((await app.inject('/')).headers['content-security-policy']);
+    expect(csp).toContain("connect-src 'self' https://cdn.example.net;");
+    expect(csp).toContain("script-src 'self';");
+    expect(bucketOrigin('buckets/')).toEqual([]);
+    expect(bucketOrigin('javascript:alert(1)')).toEqual([]);
+    expect(String((await makeApp().inject('/')).headers['content-security-policy'])).toContain("connect-src 'self';");
   });
 
   it('serves the API alone without a portal', async () => {

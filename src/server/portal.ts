@@ -83,6 +83,28 @@ export function loadPortalAssets(dir: string): PortalAssets {
   return { page: { script: url(entry.file), styles: (entry.css ?? []).map(url) }, files };
 }
 
+/**
+ * The pages' Content-Security-Policy (CSP Level 3): only the portal's own hashed bundle runs (no inline script or
+ * style, no eval), nothing loads from another origin, no framing (clickjacking), no form posted elsewhere. The check
+ * connects to this origin, plus the origin of the buckets when an index publishes them on a CDN (DESIGN §1.6).
+ */
+export function portalCsp(connectOrigins: readonly string[] = []): string {
+  return (
+    `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src ${["'self'", ...connectOrigins].join(' ')}; ` +
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+  );
+}
+
+/** The origin of an absolute http(s) bucketBaseUrl, for connect-src; none for a relative one (same origin) or junk. */
+export function bucketOrigin(bucketBaseUrl: string | undefined): string[] {
+  if (bucketBaseUrl === undefined || !/^https?:\/\//i.test(bucketBaseUrl)) return [];
+  try {
+    return [new URL(bucketBaseUrl).origin];
+  } catch {
+    return [];
+  }
+}
+
 /** RFC 9110 §12.5.3: the best coding the client accepts (a q=0 refuses it). */
 function coding(request: FastifyRequest): keyof Encoded {
   const header = String(request.headers['accept-encoding'] ?? '');
@@ -126,6 +148,8 @@ export function registerPortal(app: FastifyInstance, options: PortalOptions): vo
     const html = renderPage(pageId, lang, { data: buildPortalData(lang, breaches, controller), assets: assets.page, key });
     // Pages change when an index is published or the configuration changes: revalidate, never store in a shared cache.
     reply.header('Cache-Control', 'no-cache').header('Content-Language', lang);
+    const cdn = bucketOrigin(manifest?.bucketBaseUrl);
+    if (cdn.length > 0) reply.header('Content-Security-Policy', portalCsp(cdn));
     return send(request, reply, onDemand(Buffer.from(html)), 'text/html; charset=utf-8');
   }
 
