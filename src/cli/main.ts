@@ -11,6 +11,7 @@ import { breachesCommand } from './breaches.js';
 import { serveCommand } from './serve.js';
 import { controllerInitCommand } from './controller.js';
 import { noticesGenerateCommand, noticesSendCommand, noticesStatusCommand } from './notices.js';
+import { reportCommand } from './report.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -39,6 +40,7 @@ const COMMANDS: Command[] = [
   noticesGenerateCommand,
   noticesSendCommand,
   noticesStatusCommand,
+  reportCommand,
 ];
 
 function usage(io: CliIo): void {

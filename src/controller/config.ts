@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { VigieError } from '../errors.js';
+import { regulatorSection } from './regulator.js';
 import type {
   BreachNotice,
   ControllerConfig,
@@ -51,7 +52,7 @@ export function loadControllerConfig(path: string): ControllerConfig {
 export function validateControllerConfig(value: unknown, source = 'controller.json'): ControllerConfig {
   const v = new Validator(source);
   const root = v.object(value, '');
-  v.only(root, '', ['$schema', 'version', 'controller', 'dpo', 'phoneLine', 'portalUrl', 'languages', 'breaches', 'labs', 'letter']);
+  v.only(root, '', ['$schema', 'version', 'controller', 'dpo', 'phoneLine', 'portalUrl', 'languages', 'breaches', 'labs', 'letter', 'regulator']);
   if (root['version'] !== 1) v.fail('version', 'must be 1');
   const languages = v.array(root['languages'], 'languages', 1).map((l, i) => {
     if (typeof l !== 'string' || !(LANGS as readonly string[]).includes(l)) v.fail(`languages[${i}]`, 'must be "fr" or "en"');
@@ -75,10 +76,11 @@ export function validateControllerConfig(value: unknown, source = 'controller.js
     config.labs = Object.fromEntries(Object.entries(labs).map(([code, name]) => [code, v.text(name, `labs.${code}`)]));
   }
   if (root['letter'] !== undefined) config.letter = letter(v, root['letter'], 'letter');
+  if (root['regulator'] !== undefined) config.regulator = regulatorSection(v, root['regulator'], 'regulator', ids);
   return config;
 }
 
-class Validator {
+export class Validator {
   constructor(private readonly source: string) {}
 
   fail(field: string, problem: string): never {

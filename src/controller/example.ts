@@ -51,5 +51,40 @@ export function exampleControllerConfig(): ControllerConfig {
       referencePrefix: 'LABEX',
       emailFrom: 'Laboratoire Exemple <notification@labo-exemple.example>',
     },
+    regulator: {
+      sector: 'Santé – laboratoire de biologie médicale',
+      legalRepresentative: { name: 'Dr Camille Exemple', title: 'Présidente' },
+      contact: { name: 'Claire Exemple', title: 'Déléguée à la protection des données', email: 'dpo@labo-exemple.example', phone: '02 00 00 00 00' },
+      processors: [{ name: 'Éditeur Logiciel Exemple', role: 'éditeur et hébergeur du logiciel de gestion du laboratoire', alertedAt: '2021-02-24T10:00:00+01:00' }],
+      otherControllers: [],
+      breaches: [
+        {
+          id: 'labos-2021',
+          detectedAt: '2021-02-23T09:00:00+01:00',
+          awareAt: '2021-02-23T18:00:00+01:00',
+          startedAt: '2020-11-01',
+          endedAt: '2021-02-23',
+          status: 'established',
+          howDiscovered: 'Un journaliste nous a signalé la publication du fichier sur un forum.',
+          nature: ['confidentiality'],
+          origin: 'hacking-malware-phishing',
+          cause: 'external-malicious',
+          narrative: 'Un fichier exporté du logiciel de gestion a été extrait d’un serveur de transfert puis publié en ligne.',
+          likelyConsequences: [
+            'hameçonnage ciblé citant le passage au laboratoire',
+            'usurpation d’identité (numéro de sécurité sociale, date de naissance, adresse)',
+            'divulgation d’informations de santé',
+            'réutilisation des mots de passe du portail de résultats',
+          ],
+          measures: {
+            before: ['contrôle d’accès au logiciel de gestion'],
+            immediate: ['serveur de transfert coupé', 'mots de passe du portail réinitialisés', 'demandes de retrait du fichier'],
+            longTerm: ['chiffrement des exports', 'audit de sécurité du prestataire'],
+          },
+          personsInformed: { status: 'planned', date: '2021-03-01' },
+          otherNotifications: { complaintReference: 'PARQUET-2021-0000', complaintFiledAt: '2021-02-24', anssiNotifiedAt: '2021-02-24' },
+        },
+      ],
+    },
   };
 }

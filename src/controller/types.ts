@@ -2,6 +2,8 @@
 // done. Read by the notices (GDPR art. 34), the portal and, extended, the regulator dossier (GDPR art. 33).
 // This file is the shape only; validation with errors naming the field is config.ts, documented in docs/controller.md.
 
+import type { RegulatorSection } from './regulator.js';
+
 export type Lang = 'fr' | 'en';
 
 /** A text people read, in both languages. */
@@ -83,4 +85,6 @@ export interface ControllerConfig {
   /** Lab codes of the file (CODE_LABO) -> the names people know; a code without an entry is printed as is. */
   labs?: Record<string, string>;
   letter?: LetterSettings;
+  /** What the regulator dossier (GDPR art. 33, `vigie report`) needs beyond the figures: see regulator.ts. */
+  regulator?: RegulatorSection;
 }
