@@ -223,3 +223,32 @@ describe('vigie report: the regulator dossier', () => {
     expect(found).toEqual([]);
   });
 });
+
+describe('vigie report on the command line', () => {
+  it('writes the dossier, refuses a late one with one clear line, and accepts --delay-reason', async () => {
+    const ws = createWorkspace();
+    try {
+      const { file } = await synthLeak(ws.dir, 'cli', 400, 'report-cli', false);
+      const env = { ...process.env, VIGIE_DB: ws.db, VIGIE_KEY_FILE: ws.keyFile };
+      const lines: string[] = [];
+      const sink = { write: (s: string) => (lines.push(s), true) } as unknown as NodeJS.WritableStream;
+      const io = { stdout: sink, stderr: sink, env };
+      const { main } = await import('../src/cli/main.js');
+      expect(await main(['ingest', file, '--breach', BREACH, '--progress', 'none'], io)).toBe(0);
+      const config = exampleControllerConfig(); // aware in 2021: long past the 72 hours
+      const path = join(ws.dir, 'controller.json');
+      (await import('node:fs')).writeFileSync(path, JSON.stringify(config));
+      lines.length = 0;
+      expect(await main(['report', '--breach', BREACH, '--controller', path, '--out', join(ws.dir, 'out')], io)).toBe(1);
+      expect(lines.join('')).toMatch(/vigie report: .*hours have passed since awareness.*--delay-reason.*\[E_DOSSIER_LATE\]/);
+      lines.length = 0;
+      expect(await main(['report', '--breach', BREACH, '--controller', path, '--out', join(ws.dir, 'out'), '--delay-reason', 'exemple', '--json'], io)).toBe(0);
+      const result = JSON.parse(lines.join('').trim()) as { sequence: number; late: boolean; band: string; files: string[] };
+      expect(result).toMatchObject({ sequence: 1, late: true, band: '301-5000' });
+      expect(result.files.map((f) => f.split('/').pop())).toContain('dossier.pdf');
+      expect(await main(['report', '--breach', BREACH, '--controller', path, '--out', join(ws.dir, 'out'), '--phase', 'final'], io)).toBe(2);
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
