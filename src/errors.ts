@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   E_UNKNOWN_INDEX: 'the index id is not one the server holds',
   E_NETWORK: 'the server cannot be reached or its answer cannot be read',
   E_INTERNAL: 'an unexpected server error',
+  E_UNAUTHORIZED: 'missing or wrong credentials (the administration token)',
   E_DOSSIER: 'the regulator dossier cannot be produced as asked',
   E_DOSSIER_LATE: 'the dossier is past the 72-hour deadline and no reason for the delay was given',
 } as const;

@@ -19,6 +19,7 @@ import { OPENAPI_DOCUMENT } from './openapi.js';
 import { createMemoryRateLimitStore, type RateLimitStore } from './rate-limit/index.js';
 import { bucketParamsSchema, evaluateBodySchema, evaluateResponseSchema, noticeParamsSchema } from './schemas.js';
 import { portalCsp, registerPortal, type PortalAssets } from './portal.js';
+import { registerAdmin, type AdminOptions } from './admin.js';
 import { safeLogger } from './logging.js';
 
 export interface AppOptions {
@@ -46,6 +47,8 @@ export interface AppOptions {
   controller?: ControllerConfig | null;
   /** The built portal (pages at / and /en/, assets); without it the server answers the API alone. */
   portal?: PortalAssets;
+  /** The controller's dashboard (/admin), only when an administration token is configured. */
+  admin?: Omit<AdminOptions, 'controller'>;
 }
 
 export const BUCKET_CACHE_CONTROL = 'public, max-age=31536000, immutable';
@@ -398,6 +401,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   if (options.portal !== undefined) {
     registerPortal(app, { assets: options.portal, service, store, controller });
   }
+  if (options.admin !== undefined) registerAdmin(app, { ...options.admin, controller: controller ?? undefined });
 
   return app;
 }

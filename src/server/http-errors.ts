@@ -30,6 +30,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   E_UNKNOWN_INDEX: 404,
   E_NETWORK: 502,
   E_INTERNAL: 500,
+  E_UNAUTHORIZED: 401,
   // Produced by `vigie report`; over HTTP only if a dossier is requested that cannot be produced.
   E_DOSSIER: 409,
   E_DOSSIER_LATE: 409,
