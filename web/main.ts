@@ -165,7 +165,7 @@ async function onNotice(form: HTMLFormElement, event: SubmitEvent): Promise<void
       byId('code')?.focus();
     } else {
       // One neutral sentence: an unknown code and a notice that does not open look the same (DESIGN §5).
-      showResult(`<p class="verdict no">${esc(t.codeUnknown)}</p>`);
+      showResult(`<p class="verdict neutral">${esc(t.codeUnknown)}</p>`);
     }
   } catch (error) {
     setText('notice-status', error instanceof RateLimited ? t.errors.busy : t.errors.failed, false);

@@ -145,7 +145,7 @@ export function renderCheckResult(
     : '';
   const html =
     `<h2>${esc(t.resultTitle)}</h2>` +
-    `<p class="verdict ${found ? 'yes' : 'no'}">${esc(found ? t.resultFound : t.resultNotFound)}</p>` +
+    `<p class="verdict ${found ? 'yes' : 'neutral'}">${esc(found ? t.resultFound : t.resultNotFound)}</p>` +
     `<h3>${esc(t.perIdentifier)}</h3>${ul(lines, 'checked')}` +
     blocks.join('') +
     notFound;
