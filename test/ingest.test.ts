@@ -60,6 +60,24 @@ describe('ingest and check a dirty synthetic leak', () => {
     for (const r of rejects) expect(r.reason).not.toMatch(/\d{5,}|@/);
   });
 
+  it('publishes uniform buckets: entriesPerBucket entries each, in byte order, none twice, dummies included', () => {
+    const m = summary.manifest;
+    let total = 0;
+    const seen = new Set<string>();
+    for (let b = 0; b < 2 ** m.bucketBits; b++) {
+      const data = store.bucket(m.indexId, b)!;
+      expect(data.length).toBe(m.entriesPerBucket * m.entrySize);
+      for (let i = 0; i < m.entriesPerBucket; i++) {
+        const entry = Buffer.from(data.subarray(i * m.entrySize, (i + 1) * m.entrySize));
+        if (i > 0) expect(Buffer.compare(Buffer.from(data.subarray((i - 1) * m.entrySize, i * m.entrySize)), entry)).toBe(-1);
+        seen.add(entry.toString('hex'));
+        total++;
+      }
+    }
+    expect(seen.size).toBe(total);
+    expect(total).toBeGreaterThan(summary.identifiers.nir + summary.identifiers.email + summary.identifiers.phone + summary.identifiers.person);
+  });
+
   it('counts NIRs without a valid key apart, and persons once across labs', () => {
     // Counted per row, as synth writes them (a person in two labs has two rows).
     expect(summary.nirKeyWrong).toBe(synth.nirKeyWrong);
