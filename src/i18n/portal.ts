@@ -212,6 +212,9 @@ const fr = {
   techVerifyTitle: 'Vérifier vous-même',
   techVerify: 'La clé est publiée à l’adresse /v1/keys ; le protocole est décrit dans /v1/openapi.json. Avec le programme en ligne de commande :',
   techSource: 'Le code de ce service est libre (licence AGPL) : chacun peut vérifier ce qu’il fait.',
+
+  notFoundPageTitle: 'Page introuvable',
+  notFoundPageText: 'Cette adresse ne correspond à aucune page. Vérifiez-la, ou choisissez une page ci-dessous.',
 } as const;
 
 type Widen<T> = T extends string ? string : T extends readonly string[] ? readonly string[] : T extends (...args: infer A) => infer R ? (...args: A) => R : { readonly [K in keyof T]: Widen<T[K]> };
@@ -413,6 +416,9 @@ const en: PortalTexts = {
   techVerifyTitle: 'Check it yourself',
   techVerify: 'The key is published at /v1/keys; the protocol is described in /v1/openapi.json. With the command-line program:',
   techSource: 'The code of this service is free software (AGPL licence): anyone can check what it does.',
+
+  notFoundPageTitle: 'Page not found',
+  notFoundPageText: 'This address matches no page. Check it, or choose a page below.',
 };
 
 export const PORTAL_TEXTS: Readonly<Record<Lang, PortalTexts>> = { fr, en };

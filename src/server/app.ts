@@ -18,7 +18,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
 import { createMemoryRateLimitStore, type RateLimitStore } from './rate-limit/index.js';
 import { bucketParamsSchema, evaluateBodySchema, evaluateResponseSchema, noticeParamsSchema } from './schemas.js';
-import { portalCsp, registerPortal, type PortalAssets } from './portal.js';
+import { portalCsp, registerPortal, type Portal, type PortalAssets } from './portal.js';
 import { registerAdmin, type AdminOptions } from './admin.js';
 import { safeLogger } from './logging.js';
 
@@ -104,6 +104,9 @@ export function createApp(options: AppOptions): FastifyInstance {
     noticeRateLimit === null ? null : isRateLimitStore(noticeRateLimit) ? noticeRateLimit : createMemoryRateLimitStore(noticeRateLimit);
   const controller = options.controller ?? null;
   const routes: RouteInfo[] = [];
+  /** The portal once registered (below), and the not-found answers that are its pages (they carry its headers). */
+  let portal: Portal | null = null;
+  const portalPages = new WeakSet<FastifyRequest>();
 
   const app = Fastify({
     ...(options.logger === undefined ? {} : { loggerInstance: safeLogger(options.logger) as FastifyBaseLogger }),
@@ -188,7 +191,7 @@ export function createApp(options: AppOptions): FastifyInstance {
 
   /** Headers of every answer, errors included; the portal's pages and assets carry their own policy. */
   function applyHeaders(request: FastifyRequest, reply: FastifyReply): void {
-    const portalRoute = request.routeOptions.config?.portal === true;
+    const portalRoute = request.routeOptions.config?.portal === true || portalPages.has(request);
     // A page may widen its own CSP (buckets on a CDN); every other header is the portal's.
     const pageCsp = portalRoute ? reply.getHeader('Content-Security-Policy') : undefined;
     reply.headers(request.url.startsWith('/v1/') ? apiHeaders : portalRoute ? portalHeaders : operatorHeaders);
@@ -223,6 +226,11 @@ export function createApp(options: AppOptions): FastifyInstance {
     if (allowed.length > 0) {
       const allow = [...new Set(allowed.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]))), 'OPTIONS'].join(', ');
       return sendError(reply, new VigieError('E_METHOD_NOT_ALLOWED', `this resource allows ${allow}`), { Allow: allow });
+    }
+    // A person who mistyped an address gets a page with the way back, not a JSON error.
+    if (portal !== null && request.method === 'GET' && !path.startsWith('/v1/') && /text\/html/.test(request.headers.accept ?? '')) {
+      portalPages.add(request);
+      return reply.code(404).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(portal.notFoundPage(path));
     }
     return sendError(reply, new VigieError('E_NOT_FOUND', 'no such resource'));
   });
@@ -399,7 +407,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   );
 
   if (options.portal !== undefined) {
-    registerPortal(app, { assets: options.portal, service, store, controller });
+    portal = registerPortal(app, { assets: options.portal, service, store, controller });
   }
   if (options.admin !== undefined) registerAdmin(app, { ...options.admin, controller: controller ?? undefined });
 

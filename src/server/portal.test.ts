@@ -216,6 +216,22 @@ describe('the portal over HTTP', () => {
     expect(String((await makeApp().inject('/')).headers['content-security-policy'])).toContain("connect-src 'self';");
   });
 
+  it('answers a browser lost on an unknown address with a page in its language, and a program with JSON', async () => {
+    const app = makeApp();
+    const page = await app.inject({ url: '/plainte?x=1', headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect(page.statusCode).toBe(404);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.body).toContain('<html lang="fr"');
+    expect(page.body).toContain('Page introuvable');
+    expect(String(page.headers['content-security-policy'])).toContain("style-src 'self'");
+    const english = await app.inject({ url: '/en/complaint', headers: { accept: 'text/html' } });
+    expect(english.body).toContain('Page not found');
+    const program = await app.inject({ url: '/plainte', headers: { accept: 'application/json' } });
+    expect(program.json().error.code).toBe('E_NOT_FOUND');
+    const api = await app.inject({ url: '/v1/nothing', headers: { accept: 'text/html' } });
+    expect(api.json().error.code).toBe('E_NOT_FOUND');
+  });
+
   it('serves the API alone without a portal', async () => {
     const app = createApp({ service: f.service, store: f.store, rateLimit: null });
     expect((await app.inject('/')).statusCode).toBe(404);

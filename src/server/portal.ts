@@ -11,7 +11,7 @@ import { VigieError } from '../errors.js';
 import type { LookupService } from '../index/lookup-service.js';
 import type { SqliteStore } from '../index/sqlite-store.js';
 import type { Lang } from '../i18n/categories.js';
-import { renderPage, type PageAssets } from '../web/pages.js';
+import { renderNotFoundPage, renderPage, type PageAssets } from '../web/pages.js';
 import { buildPortalData } from '../web/portal-data.js';
 import { LANGS, PAGES, PAGE_PATHS, type PageId } from '../web/routes.js';
 import { publicBreach } from './breaches.js';
@@ -133,19 +133,25 @@ export interface PortalOptions {
   controller: ControllerConfig | null;
 }
 
-export function registerPortal(app: FastifyInstance, options: PortalOptions): void {
+/** What the server's not-found handler asks of the portal: a page for a browser that asked for an unknown address. */
+export interface Portal {
+  /** The HTML of the not-found page in the address's language (English under /en/). */
+  notFoundPage(path: string): string;
+}
+
+export function registerPortal(app: FastifyInstance, options: PortalOptions): Portal {
   const { assets, service, store, controller } = options;
   const config = { portal: true };
+  const dataIn = (lang: Lang) => buildPortalData(lang, store.breaches().map((record) => publicBreach(record, controller)), controller);
 
   async function page(pageId: PageId, lang: Lang, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const breaches = store.breaches().map((record) => publicBreach(record, controller));
     const manifest = store.manifest();
     let key: { keyId: string; publicKey: string; indexId: string } | null = null;
     if (manifest !== null && pageId === 'technical') {
       const published = (await service.keys()).keys.find((k) => k.keyId === manifest.keyId);
       if (published !== undefined) key = { keyId: published.keyId, publicKey: published.publicKey, indexId: manifest.indexId };
     }
-    const html = renderPage(pageId, lang, { data: buildPortalData(lang, breaches, controller), assets: assets.page, key });
+    const html = renderPage(pageId, lang, { data: dataIn(lang), assets: assets.page, key });
     // Pages change when an index is published or the configuration changes: revalidate, never store in a shared cache.
     reply.header('Cache-Control', 'no-cache').header('Content-Language', lang);
     const cdn = bucketOrigin(manifest?.bucketBaseUrl);
@@ -176,4 +182,11 @@ export function registerPortal(app: FastifyInstance, options: PortalOptions): vo
       return send(request, reply, (c) => asset[c], asset.type);
     },
   );
+
+  return {
+    notFoundPage: (path) => {
+      const lang: Lang = path === '/en' || path.startsWith('/en/') ? 'en' : 'fr';
+      return renderNotFoundPage(lang, { data: dataIn(lang), assets: assets.page, key: null });
+    },
+  };
 }

@@ -29,7 +29,7 @@ const TITLES: Readonly<Record<PageId, (t: PortalTexts) => string>> = {
   technical: (t) => t.techTitle,
 };
 
-function header(page: PageId, lang: Lang, t: PortalTexts, data: PortalData): string {
+function header(page: PageId | null, lang: Lang, t: PortalTexts, data: PortalData): string {
   const other = otherLang(lang);
   const nav = PAGES.map((p) => {
     const current = p === page ? ' aria-current="page"' : '';
@@ -38,7 +38,7 @@ function header(page: PageId, lang: Lang, t: PortalTexts, data: PortalData): str
   return (
     `<header class="site"><div class="wrap">` +
     `<p class="brand"><a href="${PAGE_PATHS[lang].check}">${esc(t.siteName)}</a> <span>${esc(t.tagline(data.controller?.name ?? null))}</span></p>` +
-    `<p class="lang"><a href="${PAGE_PATHS[other][page]}" hreflang="${other}" lang="${other}">${esc(PORTAL_TEXTS[other].langName)}</a>` +
+    `<p class="lang"><a href="${PAGE_PATHS[other][page ?? 'check']}" hreflang="${other}" lang="${other}">${esc(PORTAL_TEXTS[other].langName)}</a>` +
     `<span class="visually-hidden" lang="${lang}"> (${esc(t.otherLangLabel)})</span></p>` +
     `<nav aria-label="${esc(t.navLabel)}">${ul(nav)}</nav>` +
     `</div></header>`
@@ -124,9 +124,29 @@ function technicalPage(t: PortalTexts, key: PageContext['key'], portalUrl: strin
 
 export function renderPage(page: PageId, lang: Lang, ctx: PageContext): string {
   const t = PORTAL_TEXTS[lang];
-  const other = otherLang(lang);
   const body =
-    page === 'check' ? checkPage(lang, t, ctx.data) : page === 'notice' ? noticePage(t) : page === 'genuine' ? genuinePage(lang, t, ctx.data) : technicalPage(t, ctx.key, ctx.data.controller?.portalUrl ?? null);
+    page === 'check'
+      ? checkPage(lang, t, ctx.data)
+      : page === 'notice'
+        ? noticePage(t)
+        : page === 'genuine'
+          ? genuinePage(lang, t, ctx.data)
+          : technicalPage(t, ctx.key, ctx.data.controller?.portalUrl ?? null);
+  const noscript = page === 'check' || page === 'notice' ? `<noscript><p class="form-error">${esc(t.noScript)}</p></noscript>` : '';
+  return layout(page, lang, ctx, TITLES[page](t), body + noscript);
+}
+
+/** A page for an address the portal does not have, with the way back (answered with status 404). */
+export function renderNotFoundPage(lang: Lang, ctx: PageContext): string {
+  const t = PORTAL_TEXTS[lang];
+  const links = PAGES.map((p) => `<a href="${PAGE_PATHS[lang][p]}">${esc(t.nav[p])}</a>`);
+  return layout(null, lang, ctx, t.notFoundPageTitle, `<h1>${esc(t.notFoundPageTitle)}</h1><p>${esc(t.notFoundPageText)}</p>${ul(links)}`);
+}
+
+/** The frame of every page: head, skip link, header with menu and language switch, main, footer, data block. */
+function layout(page: PageId | null, lang: Lang, ctx: PageContext, title: string, body: string): string {
+  const t = PORTAL_TEXTS[lang];
+  const other = otherLang(lang);
   const controller = ctx.data.controller;
   const contact =
     controller === null
@@ -135,18 +155,16 @@ export function renderPage(page: PageId, lang: Lang, ctx: PageContext): string {
   return (
     `<!doctype html><html lang="${lang}" dir="ltr"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<title>${esc(TITLES[page](t))} · ${esc(t.siteName)}</title>` +
+    `<title>${esc(title)} · ${esc(t.siteName)}</title>` +
     `<meta name="referrer" content="no-referrer">` +
     `<link rel="icon" href="/favicon.svg" type="image/svg+xml">` +
     ctx.assets.styles.map((href) => `<link rel="stylesheet" href="${esc(href)}">`).join('') +
-    `<link rel="alternate" hreflang="${other}" href="${PAGE_PATHS[other][page]}">` +
+    `<link rel="alternate" hreflang="${other}" href="${PAGE_PATHS[other][page ?? 'check']}">` +
     `<script type="module" src="${esc(ctx.assets.script)}"></script>` +
-    `</head><body data-page="${page}">` +
+    `</head><body data-page="${page ?? 'not-found'}">` +
     `<a class="skip" href="#main">${esc(t.skip)}</a>` +
     header(page, lang, t, ctx.data) +
-    `<main id="main" tabindex="-1"><div class="wrap">${body}` +
-    (page === 'check' || page === 'notice' ? `<noscript><p class="form-error">${esc(t.noScript)}</p></noscript>` : '') +
-    `</div></main>` +
+    `<main id="main" tabindex="-1"><div class="wrap">${body}</div></main>` +
     `<footer class="site"><div class="wrap">${contact}<p>${esc(t.footer(controller?.name ?? null))}</p></div></footer>` +
     `<script type="application/json" id="portal-data">${jsonForScript(ctx.data)}</script>` +
     `</body></html>`
