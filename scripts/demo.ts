@@ -101,11 +101,11 @@ const person = withEmail;
 console.log(`
 ${bold(`The portal is at ${server.url}/  (English: ${server.url}/en/)`)}   request logs: ${join(dir, 'server.log')}
 
-Try, on the check page (any one or several; spellings as people type them):
+Try, on the check page, ${person.firstName} ${person.lastName} (any one or several; spellings as people type them):
   social security number   ${printedNir(person.nir)}
   e-mail                   ${person.email!.toUpperCase()}
   phone                    ${person.phone}
-  name and date of birth   ${fold(byName.lastName)} / ${fold(byName.firstName)} / ${byName.birthDate}
+  name and date of birth   ${fold(person.lastName)} / ${fold(person.firstName)} / ${person.birthDate}
   someone not in the file  personne.absente@example.org
 
 On "J'ai reçu un courrier" (${server.url}/avis), the code of ${person.firstName} ${person.lastName}'s notice:
