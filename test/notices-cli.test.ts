@@ -62,7 +62,8 @@ describe('vigie notices (CLI)', () => {
     const peer = await startSmtpPeer({ keepBodies: false });
     try {
       // Asynchronously: the SMTP peer runs in this process and must keep answering.
-      const child = spawn(process.execPath, [BIN, 'notices', 'send', '--breach', 'labos-2021', '--smtp', peer.url, '--controller', 'controller.json', '--progress', 'none', '--json'], { env, cwd: dir });
+      // Without --controller: the e-mails are worded with the configuration generate kept in the store.
+      const child = spawn(process.execPath, [BIN, 'notices', 'send', '--breach', 'labos-2021', '--smtp', peer.url, '--progress', 'none', '--json'], { env, cwd: dir });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -33,7 +33,6 @@ interface Fixture {
   nirs: string[];
   /** Address -> how many persons gave it. */
   addresses: Map<string, number>;
-  controllerFile: string;
 }
 
 /**
@@ -69,9 +68,7 @@ async function fixture(): Promise<Fixture> {
   const summary = await generateNotices({ store, secretKey: ws.key.secretKey, breachId: BREACH, source: file, config, outDir: join(ws.dir, 'out'), threads: 0 });
   expect(summary.persons).toBe(300);
   expect(summary.emails).toBe(addresses.size);
-  const controllerFile = join(ws.dir, 'controller.json');
-  writeFileSync(controllerFile, JSON.stringify(config));
-  return { ws, store, nirs, addresses, controllerFile };
+  return { ws, store, nirs, addresses };
 }
 
 function byAddress(messages: readonly ReceivedMessage[]): Map<string, ReceivedMessage[]> {
@@ -84,7 +81,7 @@ function byAddress(messages: readonly ReceivedMessage[]): Map<string, ReceivedMe
 function sendInChild(f: Fixture, peer: SmtpPeer, connections: number, onSpawn: (kill: () => void) => void): Promise<number | string> {
   const child = spawn(
     process.execPath,
-    [BIN, 'notices', 'send', '--breach', BREACH, '--smtp', peer.url, '--controller', f.controllerFile, '--connections', String(connections), '--backoff', '20', '--progress', 'none'],
+    [BIN, 'notices', 'send', '--breach', BREACH, '--smtp', peer.url, '--connections', String(connections), '--backoff', '20', '--progress', 'none'],
     { env: { ...process.env, VIGIE_DB: f.ws.db, VIGIE_KEY_FILE: f.ws.keyFile }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';

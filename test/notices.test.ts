@@ -18,7 +18,7 @@ import { Outbox } from '../src/notices/outbox.js';
 import { createApp } from '../src/server/app.js';
 import { createWorkspace, synthLeak, type TruthPerson, type Workspace } from './helpers.js';
 
-const ROWS = 2500;
+const ROWS = 1500;
 const BREACH = 'labos-2021';
 const CODE = /\b[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}\b/g;
 
@@ -48,7 +48,7 @@ describe('notices generate', () => {
     ingested = await ingest({ store, pool, keyId: ws.key.keyId, breachId: BREACH, files: [file] });
     await pool.close();
     out = join(ws.dir, 'letters');
-    summary = await generateNotices({ store, secretKey: ws.key.secretKey, breachId: BREACH, source: file, config, outDir: out, threads: 0, lettersPerBatch: 700 });
+    summary = await generateNotices({ store, secretKey: ws.key.secretKey, breachId: BREACH, source: file, config, outDir: out, threads: 0, lettersPerBatch: 500 });
     for (const pdf of summary.files.letters) for (const text of pages(join(out, pdf))) letterCodes.push(...(text.match(CODE) ?? []));
   });
 
@@ -70,7 +70,7 @@ describe('notices generate', () => {
   });
 
   it('prints batches with one letter per page, each with its code, and a manifest sorted by postcode', () => {
-    expect(summary.batches).toBe(Math.ceil(summary.letters / 700));
+    expect(summary.batches).toBe(Math.ceil(summary.letters / 500));
     expect(letterCodes).toHaveLength(summary.letters);
     expect(new Set(letterCodes).size).toBe(summary.letters);
     const manifest = readFileSync(join(out, 'manifest.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
@@ -95,20 +95,22 @@ describe('notices generate', () => {
     const report = readFileSync(join(out, 'without-postal-address.csv'), 'utf8').match(CODE) ?? [];
     expect(report).toHaveLength(summary.withoutPostalAddress);
     const references = new Set<string>();
+    let multiLab = 0;
     for (const code of [...letterCodes, ...report]) {
       const result = await opened(store, code);
       expect(result.status).toBe('ok');
       if (result.status !== 'ok') continue;
       references.add(result.notice.reference);
+      if (result.notice.labs.length > 1) multiLab++;
       expect(result.notice.breach).toBe(BREACH);
       if (result.notice.masked.nir !== undefined) expect(result.notice.masked.nir).toMatch(/^[12378] \d\d [0-9]\d \*\* \*\*\* \*\*\* \d\d$/);
       if (result.notice.masked.email !== undefined) expect(result.notice.masked.email).toMatch(/^.\*\*\*@/);
       if (result.notice.masked.phone !== undefined) expect(result.notice.masked.phone).toMatch(/\*\* /);
     }
     expect(references.size).toBe(summary.persons);
-    // A person in several labs: the notice lists every lab.
-    const multi = truth.filter((p) => p.labs.length > 1).length;
-    expect(multi).toBeGreaterThan(0);
+    // A person found in several labs has one notice listing them all (synth --dirty puts some persons in two labs).
+    expect(multiLab).toBeGreaterThan(0);
+    expect(multiLab).toBeLessThanOrEqual(truth.filter((p) => p.labs.length > 1).length);
   });
 
   it('serves a letter code’s notice through GET /v1/notices/{noticeId}', async () => {
@@ -135,14 +137,15 @@ describe('notices generate', () => {
   it('stores no code, no e-mail address and no name in clear (database and WAL scanned)', () => {
     const bytes = Buffer.concat([ws.db, `${ws.db}-wal`].filter(existsSync).map((f) => readFileSync(f)));
     const haystack = bytes.toString('latin1');
-    for (const code of letterCodes.slice(0, 300)) {
-      expect(haystack.includes(code)).toBe(false);
-      expect(haystack.includes(parseNoticeCode(code)!)).toBe(false);
-    }
-    const emails = truth.map((p) => p.email).filter((e): e is string => e !== null);
-    expect(emails.length).toBeGreaterThan(10);
-    for (const email of emails) expect(haystack.includes(email), 'an e-mail address in clear').toBe(false);
-    for (const p of truth.slice(0, 200)) expect(haystack.includes(`${p.lastName};${p.firstName}`)).toBe(false);
+    // One pass each: every code-shaped and e-mail-shaped run of bytes in the files, against what was issued.
+    const codes = new Set(letterCodes.flatMap((c) => [c, parseNoticeCode(c)!]));
+    const runs = haystack.match(/[0-9A-HJKMNP-TV-Z]{4}-?[0-9A-HJKMNP-TV-Z]{4}-?[0-9A-HJKMNP-TV-Z]{4}-?[0-9A-HJKMNP-TV-Z]{4}/g) ?? [];
+    expect(runs.filter((run) => codes.has(run))).toEqual([]);
+    const emails = new Set(truth.map((p) => p.email).filter((e): e is string => e !== null));
+    expect(emails.size).toBeGreaterThan(10);
+    const found = haystack.match(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g) ?? [];
+    expect(found.filter((e) => emails.has(e.toLowerCase()))).toEqual([]);
+    for (const p of truth.slice(0, 20)) expect(haystack.includes(`${p.lastName};${p.firstName}`)).toBe(false);
   });
 
   it('refuses a non-empty output directory', async () => {

@@ -99,7 +99,7 @@ export const noticesSendCommand: Command = {
   name: 'notices send',
   summary: 'send the notice e-mails of a breach from the outbox (each address once; rerun to resume)',
   usage:
-    'vigie notices send --breach ID --smtp URL [--from ADDR] [--controller FILE] [--rate N] [--connections N] [--max-attempts N] [--backoff MS] [--retry-failed] [--progress tty|json|none] [--json]',
+    'vigie notices send --breach ID --smtp URL [--from ADDR] [--rate N] [--controller FILE] [--connections N] [--max-attempts N] [--backoff MS] [--retry-failed] [--progress tty|json|none] [--json]',
   options: {
     breach: { type: 'string' },
     smtp: { type: 'string' },
@@ -116,18 +116,29 @@ export const noticesSendCommand: Command = {
   async run({ values }, io) {
     const breachId = requireString(values['breach'], '--breach ID');
     const smtp = requireString(values['smtp'], '--smtp URL');
-    const controller = loadControllerConfig(typeof values['controller'] === 'string' ? values['controller'] : 'controller.json');
-    const from = typeof values['from'] === 'string' ? values['from'] : controller.letter?.emailFrom;
-    if (from === undefined) throw new VigieError('E_USAGE', '--from ADDR is required (or set "letter.emailFrom" in controller.json)');
     const rate = wholeNumber(values['rate'], '--rate', 1, 100_000);
     const connections = wholeNumber(values['connections'], '--connections', 1, 50) ?? 5;
     const maxAttempts = wholeNumber(values['max-attempts'], '--max-attempts', 1, 50);
     const backoff = wholeNumber(values['backoff'], '--backoff', 1, 3_600_000);
     const progressMode = parseProgressMode(values['progress'] as string | undefined, io);
+    const transport = createSmtpTransport(smtp, connections);
     const env = loadConfig(io);
     const key = loadKey(env);
     const store = openStore(env, { mustExist: true });
-    const transport = createSmtpTransport(smtp, connections);
+    // The e-mails are worded with the configuration `generate` used (kept in the store), unless --controller is given.
+    const controller =
+      typeof values['controller'] === 'string' ? loadControllerConfig(values['controller']) : lastNoticeRun(store, breachId)?.controller;
+    if (controller === undefined) {
+      store.close();
+      transport.close();
+      throw new VigieError('E_BREACH', `no notices generated for breach ${breachId}: run "vigie notices generate" first`);
+    }
+    const from = typeof values['from'] === 'string' ? values['from'] : controller.letter?.emailFrom;
+    if (from === undefined) {
+      store.close();
+      transport.close();
+      throw new VigieError('E_USAGE', '--from ADDR is required (or set "letter.emailFrom" in controller.json)');
+    }
     const progress = createProgress(progressMode, io);
     let onSignal: () => void = () => {};
     const stop = new Promise<void>((resolve) => (onSignal = resolve));

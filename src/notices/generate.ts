@@ -29,7 +29,8 @@ const RUNS_SCHEMA = `CREATE TABLE IF NOT EXISTS notice_runs (
   persons INTEGER NOT NULL,
   letters INTEGER NOT NULL,
   without_postal_address INTEGER NOT NULL,
-  emails INTEGER NOT NULL
+  emails INTEGER NOT NULL,
+  controller TEXT NOT NULL
 ) WITHOUT ROWID`;
 
 export interface NoticeRun {
@@ -38,17 +39,26 @@ export interface NoticeRun {
   letters: number;
   withoutPostalAddress: number;
   emails: number;
+  /** The controller configuration the run used (public details only): `notices send` words its e-mails with it. */
+  controller: ControllerConfig;
 }
 
 /** The counts of the last generate run for a breach, or null. */
 export function lastNoticeRun(store: SqliteStore, breachId: string): NoticeRun | null {
   store.db.exec(RUNS_SCHEMA);
   const row = store.db.prepare('SELECT * FROM notice_runs WHERE breach_id = ?').get(breachId) as
-    | { generated_at: string; persons: number; letters: number; without_postal_address: number; emails: number }
+    | { generated_at: string; persons: number; letters: number; without_postal_address: number; emails: number; controller: string }
     | undefined;
   return row === undefined
     ? null
-    : { generatedAt: row.generated_at, persons: row.persons, letters: row.letters, withoutPostalAddress: row.without_postal_address, emails: row.emails };
+    : {
+        generatedAt: row.generated_at,
+        persons: row.persons,
+        letters: row.letters,
+        withoutPostalAddress: row.without_postal_address,
+        emails: row.emails,
+        controller: JSON.parse(row.controller) as ControllerConfig,
+      };
 }
 
 export interface GenerateProgress {
@@ -226,11 +236,11 @@ export async function generateNotices(options: GenerateOptions): Promise<Generat
     outbox.replace(breachId, messages.values(), domain);
     store.db
       .prepare(
-        `INSERT INTO notice_runs (breach_id, generated_at, persons, letters, without_postal_address, emails) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO notice_runs (breach_id, generated_at, persons, letters, without_postal_address, emails, controller) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (breach_id) DO UPDATE SET generated_at = excluded.generated_at, persons = excluded.persons, letters = excluded.letters,
-           without_postal_address = excluded.without_postal_address, emails = excluded.emails`,
+           without_postal_address = excluded.without_postal_address, emails = excluded.emails, controller = excluded.controller`,
       )
-      .run(breachId, now().toISOString(), ordered.length, withAddress.length, withoutAddress.length, messages.size);
+      .run(breachId, now().toISOString(), ordered.length, withAddress.length, withoutAddress.length, messages.size, JSON.stringify(config));
   })();
   options.onProgress?.({ phase: 'sealing', done: notices, total: ordered.length, elapsedMs: elapsed() });
 
