@@ -3,7 +3,7 @@
 
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { browserPrerequisites, launchBrowser, startPortalWorld, type PortalWorld } from '../../src/server/portal-fixture.js';
+import { browserPrerequisites, launchBrowser, startPortalWorld, type PortalWorld, type PortalWorldOptions } from '../../src/server/portal-fixture.js';
 
 export type { PortalWorld } from '../../src/server/portal-fixture.js';
 
@@ -24,10 +24,10 @@ export const STRANGER = {
 };
 
 /** Starts a world and a browser before the file's tests and closes both after; read them from the returned object. */
-export function usePortalWorld(): { world: PortalWorld; browser: Browser } {
+export function usePortalWorld(options: PortalWorldOptions = {}): { world: PortalWorld; browser: Browser } {
   const shared = {} as { world: PortalWorld; browser: Browser };
   beforeAll(async () => {
-    shared.world = await startPortalWorld();
+    shared.world = await startPortalWorld(options);
     shared.browser = await launchBrowser();
   });
   afterAll(async () => {
