@@ -28,6 +28,8 @@ export interface Config {
   readonly noticeRateLimit: RateLimitConfig | null;
   /** The controller's configuration file (VIGIE_CONTROLLER, controller.json); the portal words itself generically without. */
   readonly controllerFile: string | null;
+  /** The dashboard's bearer token (VIGIE_ADMIN_TOKEN); without it /admin does not exist. */
+  readonly adminToken: string | null;
   /** The built portal: VIGIE_PORTAL_DIR, else "default" (the package's dist/web); "off" serves the API alone. */
   readonly portal: { readonly dir: string } | 'default' | 'off';
 }
@@ -52,9 +54,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const hsts = parseHsts(nonEmpty(env, 'VIGIE_HSTS'));
   const noticeRateLimit = parseRateLimit(nonEmpty(env, 'VIGIE_NOTICE_RATE_LIMIT'), 'VIGIE_NOTICE_RATE_LIMIT', DEFAULT_NOTICE_RATE_LIMIT, 1);
   const controllerFile = nonEmpty(env, 'VIGIE_CONTROLLER') ?? null;
+  const adminToken = nonEmpty(env, 'VIGIE_ADMIN_TOKEN') ?? null;
   const portalDir = nonEmpty(env, 'VIGIE_PORTAL_DIR');
   const portal = portalDir === undefined ? 'default' : portalDir.trim().toLowerCase() === 'off' ? 'off' : { dir: portalDir };
-  return { db, keyFile, port, host, trustedProxies, rateLimit, hsts, noticeRateLimit, controllerFile, portal };
+  return { db, keyFile, port, host, trustedProxies, rateLimit, hsts, noticeRateLimit, controllerFile, adminToken, portal };
 }
 
 function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {

@@ -13,6 +13,7 @@ import { createLookupClient, type LookupClient } from '../lookup/index.js';
 import { loadControllerConfig } from '../controller/config.js';
 import type { ControllerConfig } from '../controller/types.js';
 import { createApp } from '../server/app.js';
+import { CheckCounter } from '../server/admin.js';
 import { loadPortalAssets, type PortalAssets } from '../server/portal.js';
 import { createServerLogger } from '../server/logging.js';
 import { loadConfig, loadKey, openStore } from './context.js';
@@ -74,6 +75,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       noticeRateLimit: config.noticeRateLimit,
       controller,
       ...(portal === undefined ? {} : { portal }),
+      ...(config.adminToken === null ? {} : { admin: { token: config.adminToken, store, checks: new CheckCounter() } }),
     });
     try {
       await app.listen({ port: config.port, host: config.host });

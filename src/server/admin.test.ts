@@ -121,3 +121,32 @@ describe('/admin', () => {
     expect((await a.inject({ url: '/admin/breaches/nope/dossier.json', headers: auth })).statusCode).toBe(404);
   });
 });
+
+describe('vigie serve with VIGIE_ADMIN_TOKEN', () => {
+  it('serves /admin only when the variable is set, behind the bearer token', async () => {
+    const { readConfig } = await import('../config.js');
+    const { startServer } = await import('../cli/serve.js');
+    const { createServerLogger } = await import('./logging.js');
+    const { Writable } = await import('node:stream');
+    const f = await createFixture({ count: 5 });
+    const sink = new Writable({ write: (_c, _e, done) => done() });
+    try {
+      const base = { VIGIE_DB: join(f.dir, 'vigie.db'), VIGIE_KEY_FILE: join(f.dir, 'vigie.key'), VIGIE_PORT: '0', VIGIE_PORTAL_DIR: 'off' };
+      for (const [env, withToken] of [
+        [base, false],
+        [{ ...base, VIGIE_ADMIN_TOKEN: TOKEN }, true],
+      ] as const) {
+        const server = await startServer(readConfig(env), createServerLogger({ stream: sink }).logger);
+        try {
+          expect((await fetch(`${server.url}/admin`)).status).toBe(withToken ? 401 : 404);
+          const ok = await fetch(`${server.url}/admin`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+          expect(ok.status).toBe(withToken ? 200 : 404);
+        } finally {
+          await server.close();
+        }
+      }
+    } finally {
+      f.cleanup();
+    }
+  });
+});
