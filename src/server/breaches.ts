@@ -5,17 +5,10 @@ import { categoriesOf, type Category } from '../identifiers/categories.js';
 import type { ControllerConfig } from '../controller/types.js';
 import type { BreachRecord } from '../index/sqlite-store.js';
 
-/** The person-count bands of the CNIL's breach notification form. */
-export const PERSON_BANDS = ['0-5', '6-50', '51-300', '301-5000', '>5000'] as const;
-export type PersonBand = (typeof PERSON_BANDS)[number];
+// The person-count bands of the CNIL's breach notification form, defined once with the regulator dossier.
+import { sizeBand as personBand, type SizeBand as PersonBand } from '../report/dossier.js';
 
-export function personBand(count: number): PersonBand {
-  if (count <= 5) return '0-5';
-  if (count <= 50) return '6-50';
-  if (count <= 300) return '51-300';
-  if (count <= 5000) return '301-5000';
-  return '>5000';
-}
+export { SIZE_BANDS as PERSON_BANDS, sizeBand as personBand, type SizeBand as PersonBand } from '../report/dossier.js';
 
 export interface PublicBreach {
   id: string;
