@@ -18,6 +18,7 @@ import { SqliteStore } from '../index/sqlite-store.js';
 import type { NoticeDocument } from '../lookup/notice.js';
 import { synthesize, type TruthRecord } from '../synth/index.js';
 import { createApp } from './app.js';
+import { CheckCounter } from './admin.js';
 import { loadPortalAssets } from './portal.js';
 import { sealNotice } from './test-fixture.js';
 
@@ -49,6 +50,8 @@ export interface PortalWorldOptions {
   controller?: ControllerConfig | null;
   /** Token buckets of evaluations and notices (default: generous, the tests make many checks from one address). */
   rateLimit?: { burst: number; refillPerSecond: number } | null;
+  /** Enables the controller's dashboard at /admin with this bearer token. */
+  adminToken?: string;
 }
 
 export async function startPortalWorld(options: PortalWorldOptions = {}): Promise<PortalWorld> {
@@ -91,6 +94,7 @@ export async function startPortalWorld(options: PortalWorldOptions = {}): Promis
       noticeRateLimit: limit,
       controller: options.controller === undefined ? exampleControllerConfig() : options.controller,
       portal: loadPortalAssets(portalDir),
+      ...(options.adminToken === undefined ? {} : { admin: { token: options.adminToken, store, checks: new CheckCounter() } }),
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
