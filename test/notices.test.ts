@@ -59,6 +59,7 @@ describe('notices generate', () => {
 
   it('makes one notice per person: persons = notices = letters printed + persons without a postal address', () => {
     expect(summary.persons).toBe(ingested.persons);
+    expect(summary.sourceIngested).toBe(true);
     expect(summary.notices).toBe(summary.persons);
     expect(store.noticeCounts(BREACH).notices).toBe(summary.persons);
     expect(summary.letters + summary.withoutPostalAddress).toBe(summary.persons);
@@ -156,7 +157,12 @@ describe('notices generate', () => {
   });
 
   it('rerun: replaces the breach’s notices, so one person never has two live codes', async () => {
-    const again = await generateNotices({ store, secretKey: ws.key.secretKey, breachId: BREACH, source: file, config, outDir: join(ws.dir, 'again'), threads: 0 });
+    // From a copy that differs by one byte: the same persons, but not the file the index was built from.
+    const copy = join(ws.dir, 'copy.csv');
+    writeFileSync(copy, Buffer.concat([readFileSync(file), Buffer.from('\n')]));
+    const again = await generateNotices({ store, secretKey: ws.key.secretKey, breachId: BREACH, source: copy, config, outDir: join(ws.dir, 'again'), threads: 0 });
+    expect(again.sourceIngested).toBe(false);
+    expect(again.persons).toBe(summary.persons);
     expect(again.replacedNotices).toBe(summary.notices);
     expect(store.noticeCounts(BREACH).notices).toBe(summary.persons);
     expect((await opened(store, letterCodes[0]!)).status).toBe('unknown');

@@ -81,6 +81,9 @@ export const noticesGenerateCommand: Command = {
         println(io.stdout, `Letters: ${n.format(summary.letters)} in ${summary.batches} PDF batch(es) (${n.format(summary.lettersPerSecond)} letters/s); without a usable postal address: ${n.format(summary.withoutPostalAddress)}.`);
         println(io.stdout, `E-mails waiting in the outbox: ${n.format(summary.emails)} address(es) for ${n.format(summary.personsWithEmail)} person(s); send them with "vigie notices send --breach ${breachId} --smtp URL".`);
         if (summary.replacedNotices > 0) println(io.stdout, `The ${n.format(summary.replacedNotices)} notices of the previous run were replaced: their codes no longer open anything.`);
+        if (!summary.sourceIngested) {
+          println(io.stdout, `Warning: ${source} is not a file breach ${breachId} was ingested from (its SHA-256 differs): the notices may not match what the portal answers. Ingest this file, or generate from the ingested one.`);
+        }
         if (summary.rowsSkipped > 0) println(io.stdout, `${n.format(summary.rowsSkipped)} row(s) without any identifier were skipped (the ingest rejected them too).`);
       }
       // Always said, also with --json (on stderr then): the files are the most sensitive output of Vigie.

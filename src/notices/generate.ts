@@ -101,6 +101,11 @@ export interface GenerateSummary {
   personsWithEmail: number;
   /** Notices of an earlier run for this breach that the new ones replaced. */
   replacedNotices: number;
+  /**
+   * Whether the source file is one the breach was ingested from (same SHA-256). When it is not, the notices may not
+   * match what the portal's index answers: the command warns.
+   */
+  sourceIngested: boolean;
   outDir: string;
   files: { letters: string[]; manifest: string; withoutPostalAddress: string };
   lettersPerSecond: number;
@@ -305,6 +310,7 @@ export async function generateNotices(options: GenerateOptions): Promise<Generat
     emails: messages.size,
     personsWithEmail: ordered.filter((e) => e.person.emails.length > 0).length,
     replacedNotices,
+    sourceIngested: (store.breach(breachId)?.stats?.files ?? []).some((f) => f.sha256 === read.sha256),
     outDir: options.outDir,
     files: { letters: letterFiles, manifest: 'manifest.csv', withoutPostalAddress: 'without-postal-address.csv' },
     lettersPerSecond: letterSeconds > 0 ? Math.round(printed / letterSeconds) : 0,

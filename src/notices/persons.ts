@@ -48,6 +48,8 @@ export interface PersonsResult {
   /** Rows the ingest rejects too (malformed, or without any identifier): they have no notice. */
   rowsSkipped: number;
   file: string;
+  /** SHA-256 of the bytes read (hex), as the ingest records it per file. */
+  sha256: string;
 }
 
 export interface ReadPersonsOptions {
@@ -113,6 +115,7 @@ export async function readPersons(path: string, options: ReadPersonsOptions = {}
   const byKey = new Map<string, Person>();
   let rowsRead = 0;
   let rowsSkipped = 0;
+  let sha256 = '';
   try {
     const p = plan(source.info.columns);
     for await (const rows of source.rows()) {
@@ -223,10 +226,11 @@ export async function readPersons(path: string, options: ReadPersonsOptions = {}
       }
       options.onProgress?.({ rowsRead, bytesRead: source.bytesRead(), bytesTotal: source.size });
     }
+    sha256 = source.sha256();
   } finally {
     await source.close();
   }
   const persons = [...byKey.values()];
   for (const person of persons) if (person.address === null && person.addressProblem === null) person.addressProblem = 'no postal address in the file';
-  return { persons, rowsRead, rowsSkipped, file: basename(path) };
+  return { persons, rowsRead, rowsSkipped, file: basename(path), sha256 };
 }
