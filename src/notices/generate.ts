@@ -141,11 +141,16 @@ function prepareOutDir(dir: string): void {
   chmodSync(dir, 0o700);
 }
 
-/** Letters go to the print shop sorted by postcode (postal sorting), then city and name. */
+const ordinal = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Letters go to the print shop sorted by postcode (postal sorting), then city and name. Ordinal comparison: a
+ * locale-aware one costs seconds on 400,000 letters and the print shop only needs equal postcodes together.
+ */
 function byPostcode(a: Issued, b: Issued): number {
   const x = a.person.address!;
   const y = b.person.address!;
-  return x.postcode.localeCompare(y.postcode) || x.city.localeCompare(y.city) || a.person.lastName.localeCompare(b.person.lastName) || a.reference.localeCompare(b.reference);
+  return ordinal(x.postcode, y.postcode) || ordinal(x.city, y.city) || ordinal(a.person.lastName, b.person.lastName) || ordinal(a.person.firstName, b.person.firstName);
 }
 
 export async function generateNotices(options: GenerateOptions): Promise<GenerateSummary> {
