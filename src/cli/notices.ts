@@ -130,11 +130,11 @@ export const noticesSendCommand: Command = {
     const store = openStore(env, { mustExist: true });
     // The e-mails are worded with the configuration `generate` used (kept in the store), unless --controller is given.
     const controller =
-      typeof values['controller'] === 'string' ? loadControllerConfig(values['controller']) : lastNoticeRun(store, breachId)?.controller;
-    if (controller === undefined) {
+      typeof values['controller'] === 'string' ? loadControllerConfig(values['controller']) : (lastNoticeRun(store, breachId)?.controller ?? null);
+    if (controller === null) {
       store.close();
       transport.close();
-      throw new VigieError('E_BREACH', `no notices generated for breach ${breachId}: run "vigie notices generate" first`);
+      throw new VigieError('E_USAGE', `no controller configuration kept for breach ${breachId}: give --controller FILE (or run "vigie notices generate" first)`);
     }
     const from = typeof values['from'] === 'string' ? values['from'] : controller.letter?.emailFrom;
     if (from === undefined) {

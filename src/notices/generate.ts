@@ -40,12 +40,19 @@ export interface NoticeRun {
   withoutPostalAddress: number;
   emails: number;
   /** The controller configuration the run used (public details only): `notices send` words its e-mails with it. */
-  controller: ControllerConfig;
+  controller: ControllerConfig | null;
+}
+
+/** Creates notice_runs, or adds the column a store written by an earlier version of this module lacks. */
+function ensureRunsTable(store: SqliteStore): void {
+  store.db.exec(RUNS_SCHEMA);
+  const columns = store.db.prepare("SELECT name FROM pragma_table_info('notice_runs')").pluck().all() as string[];
+  if (!columns.includes('controller')) store.db.exec("ALTER TABLE notice_runs ADD COLUMN controller TEXT NOT NULL DEFAULT ''");
 }
 
 /** The counts of the last generate run for a breach, or null. */
 export function lastNoticeRun(store: SqliteStore, breachId: string): NoticeRun | null {
-  store.db.exec(RUNS_SCHEMA);
+  ensureRunsTable(store);
   const row = store.db.prepare('SELECT * FROM notice_runs WHERE breach_id = ?').get(breachId) as
     | { generated_at: string; persons: number; letters: number; without_postal_address: number; emails: number; controller: string }
     | undefined;
@@ -57,7 +64,7 @@ export function lastNoticeRun(store: SqliteStore, breachId: string): NoticeRun |
         letters: row.letters,
         withoutPostalAddress: row.without_postal_address,
         emails: row.emails,
-        controller: JSON.parse(row.controller) as ControllerConfig,
+        controller: row.controller === '' ? null : (JSON.parse(row.controller) as ControllerConfig),
       };
 }
 
@@ -238,7 +245,7 @@ export async function generateNotices(options: GenerateOptions): Promise<Generat
   }
 
   const replacedNotices = store.noticeCounts(breachId).notices;
-  store.db.exec(RUNS_SCHEMA);
+  ensureRunsTable(store);
   const domain = new URL(config.portalUrl).hostname;
   let notices = 0;
   store.db.transaction(() => {
