@@ -3,7 +3,7 @@
 import { loadControllerConfig } from '../controller/config.js';
 import { VigieError } from '../errors.js';
 import { generateNotices, lastNoticeRun } from '../notices/generate.js';
-import { Outbox } from '../notices/outbox.js';
+import { outboxCounts } from '../notices/outbox.js';
 import { createSmtpTransport, sendNotices } from '../notices/send.js';
 import { loadMapping } from '../source/index.js';
 import { loadConfig, loadKey, openStore } from './context.js';
@@ -195,8 +195,7 @@ export const noticesStatusCommand: Command = {
     try {
       if (store.breach(breachId) === null) throw new VigieError('E_BREACH', `breach ${breachId} is not in the store`);
       const notices = store.noticeCounts(breachId);
-      // Counting needs no key: the outbox's states are in clear, only its contents are sealed.
-      const email = new Outbox(store.db, new Uint8Array(32)).counts(breachId);
+      const email = outboxCounts(store.db, breachId);
       const run = lastNoticeRun(store, breachId);
       const letters = run === null ? null : { printed: run.letters, withoutPostalAddress: run.withoutPostalAddress, generatedAt: run.generatedAt };
       const status = { breachId, notices: notices.notices, openedOnPortal: notices.opened, letters, email };

@@ -65,6 +65,15 @@ const TAG_BYTES = 16;
 
 export type OutboxCounts = Record<OutboxState, number>;
 
+/** Messages of a breach by state; needs no key (states are in clear, contents sealed). */
+export function outboxCounts(db: Database.Database, breachId: string): OutboxCounts {
+  db.exec(SCHEMA);
+  const counts = Object.fromEntries(OUTBOX_STATES.map((s) => [s, 0])) as OutboxCounts;
+  const rows = db.prepare('SELECT state, count(*) AS n FROM notice_outbox WHERE breach_id = ? GROUP BY state').all(breachId) as { state: OutboxState; n: number }[];
+  for (const row of rows) counts[row.state] = row.n;
+  return counts;
+}
+
 export class Outbox {
   private readonly keys: OutboxKeys;
 
@@ -129,10 +138,7 @@ export class Outbox {
   }
 
   counts(breachId: string): OutboxCounts {
-    const counts = Object.fromEntries(OUTBOX_STATES.map((s) => [s, 0])) as OutboxCounts;
-    const rows = this.db.prepare('SELECT state, count(*) AS n FROM notice_outbox WHERE breach_id = ? GROUP BY state').all(breachId) as { state: OutboxState; n: number }[];
-    for (const row of rows) counts[row.state] = row.n;
-    return counts;
+    return outboxCounts(this.db, breachId);
   }
 
   /** Whether any message of the breach has left (or may have left) the outbox: then its codes must not change. */

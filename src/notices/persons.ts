@@ -7,7 +7,7 @@ import { categoryBit } from '../identifiers/categories.js';
 import { canonical, normalizeDate, normalizeEmail, normalizeName, normalizeNir, normalizePhone, personValue } from '../identifiers/index.js';
 import { nirKey } from '../identifiers/nir.js';
 import { openSource, type Mapping, type SourceColumn } from '../source/index.js';
-import type { Field } from '../source/fields.js';
+import { FIELDS, type Field } from '../source/fields.js';
 
 /** A postal address as printed in the window of the envelope (AFNOR NF Z10-011: at most 6 lines). */
 export interface LetterAddress {
@@ -63,12 +63,8 @@ interface Plan {
 }
 
 function plan(columns: readonly SourceColumn[]): Plan {
-  const of = {} as Record<Field, number[]>;
-  for (const column of columns) if (column.field !== null) (of[column.field] ??= []).push(column.index);
-  return {
-    bits: columns.map((c) => (c.category === null ? 0 : categoryBit(c.category))),
-    of: new Proxy(of, { get: (target, key: string) => target[key as Field] ?? [] }),
-  };
+  const of = Object.fromEntries(FIELDS.map((field) => [field, columns.filter((c) => c.field === field).map((c) => c.index)])) as Record<Field, number[]>;
+  return { bits: columns.map((c) => (c.category === null ? 0 : categoryBit(c.category))), of };
 }
 
 function firstFilled(cells: readonly string[], indexes: readonly number[]): string | null {
@@ -85,7 +81,7 @@ const FRANCE = /^(france|fr|fra|france metropolitaine)$/i;
  * The address of a row, or why it cannot carry a letter. A French address needs a street line, a 5-digit postcode
  * and a city; elsewhere a country as well. Line breaks inside a cell (seen in real exports) become separate lines.
  */
-export function addressOfRow(cells: readonly string[], p: Plan): { address: LetterAddress } | { problem: string } | null {
+function addressOfRow(cells: readonly string[], p: Plan): { address: LetterAddress } | { problem: string } | null {
   const street: string[] = [];
   for (const field of ['address1', 'address2'] as const) {
     for (const c of p.of[field]) {
