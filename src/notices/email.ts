@@ -23,6 +23,7 @@ interface Words {
   subject: (controller: string) => string;
   greeting: string;
   intro: (controller: string) => string;
+  letterToo: string;
   several: (n: number) => string;
   one: string;
   codeFor: (label: string) => string;
@@ -36,25 +37,27 @@ const WORDS: Record<Lang, Words> = {
   fr: {
     subject: (c) => `${c} : information importante sur vos données personnelles`,
     greeting: 'Madame, Monsieur,',
-    intro: (c) => `${c} vous informe que des données personnelles vous concernant ont été exposées lors d’une fuite de données. Une lettre vous est aussi adressée par la poste.`,
+    intro: (c) => `${c} vous informe que des données personnelles vous concernant ont été exposées lors d’une fuite de données.`,
+    letterToo: 'Une lettre vous est aussi adressée par la poste.',
     several: (n) => `Cette adresse e-mail figure dans les dossiers de ${n} personnes. Chacune a son propre code :`,
     one: 'Votre code personnel :',
     codeFor: (label) => `${label} :`,
     howTo: (p) => `Pour savoir quelles données sont concernées et ce que vous pouvez faire, tapez vous-même l’adresse ${p} dans votre navigateur, puis saisissez le code. Ce message ne contient volontairement aucun lien : ne cliquez jamais sur un lien reçu dans un message qui dit venir de nous.`,
     never: 'Nous ne vous demanderons jamais votre mot de passe, vos coordonnées bancaires ou votre numéro de sécurité sociale par téléphone, SMS ou e-mail.',
-    contact: (phone, hours, dpo) => `Questions : ${phone} (${hours}), ou notre délégué à la protection des données : ${dpo}. Vous pouvez aussi adresser une réclamation à la CNIL (www.cnil.fr).`,
+    contact: (phone, hours, dpo) => `Questions : ${phone}, ${hours} ; ou la personne déléguée à la protection des données (DPO) : ${dpo}. Vous pouvez aussi adresser une réclamation à la CNIL (www.cnil.fr).`,
     apology: 'Nous vous présentons nos sincères excuses.',
   },
   en: {
     subject: (c) => `${c}: important information about your personal data`,
     greeting: 'Dear Sir or Madam,',
-    intro: (c) => `${c} is informing you that personal data about you were exposed in a data leak. A letter is also on its way to you by post.`,
+    intro: (c) => `${c} is informing you that personal data about you were exposed in a data leak.`,
+    letterToo: 'A letter is also on its way to you by post.',
     several: (n) => `This e-mail address is in the records of ${n} people. Each has their own code:`,
     one: 'Your personal code:',
     codeFor: (label) => `${label}:`,
     howTo: (p) => `To find out which data are concerned and what you can do, type the address ${p} into your browser yourself, then enter the code. This message deliberately contains no link: never click a link in a message that claims to come from us.`,
     never: 'We will never ask for your password, bank details or social security number by phone, text or e-mail.',
-    contact: (phone, hours, dpo) => `Questions: ${phone} (${hours}), or our data protection officer: ${dpo}. You can also complain to the CNIL, the French data protection authority (www.cnil.fr).`,
+    contact: (phone, hours, dpo) => `Questions: ${phone}, ${hours}; or our data protection officer (DPO): ${dpo}. You can also complain to the CNIL, the French data protection authority (www.cnil.fr).`,
     apology: 'We sincerely apologise.',
   },
 };
@@ -74,7 +77,8 @@ export function composeEmail(message: OutboxMessage, config: ControllerConfig): 
         : { lead: w.several(message.persons.length), lines: message.persons.map((p) => `${w.codeFor(p.label)} ${p.code}`) };
     return {
       lang,
-      paragraphs: [w.greeting, w.intro(name)],
+      // Only when every person of the message has a postal address: otherwise the sentence would be false for some.
+      paragraphs: [w.greeting, message.persons.every((p) => p.letter === true) ? `${w.intro(name)} ${w.letterToo}` : w.intro(name)],
       codes,
       after: [w.howTo(portal), w.never, w.contact(config.phoneLine.number, config.phoneLine.hours[lang], config.dpo.email), w.apology, name],
     };

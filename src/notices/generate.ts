@@ -240,6 +240,7 @@ export async function generateNotices(options: GenerateOptions): Promise<Generat
         label: `${entry.person.firstName}${initial === undefined ? '' : ` ${initial.toLocaleUpperCase('fr')}.`}`.trim(),
         reference: entry.reference,
         code: formatNoticeCode(entry.code),
+        letter: entry.person.address !== null,
       });
     }
   }

@@ -34,6 +34,8 @@ export interface OutboxPerson {
   reference: string;
   /** XXXX-XXXX-XXXX-XXXX */
   code: string;
+  /** Whether a letter is printed for this person too (the e-mail says so only when it is true for everyone). */
+  letter?: boolean;
 }
 
 export interface OutboxMessage {
