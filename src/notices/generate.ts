@@ -249,8 +249,11 @@ export async function generateNotices(options: GenerateOptions): Promise<Generat
   ensureRunsTable(store);
   const domain = new URL(config.portalUrl).hostname;
   let notices = 0;
+  // Inserted in notice-id order: ids are random, and random inserts into a B-tree larger than SQLite's page cache
+  // cost a page read each; sorted, they append (measured: 476,440 notices sealed and stored in ~50 s unsorted).
+  const sealedNotices = [...sealed()].sort((a, b) => ordinal(a.noticeId, b.noticeId));
   store.db.transaction(() => {
-    notices = store.replaceNotices(breachId, sealed());
+    notices = store.replaceNotices(breachId, sealedNotices);
     outbox.replace(breachId, messages.values(), domain);
     store.db
       .prepare(
