@@ -184,4 +184,15 @@ describe('notices generate', () => {
       generateNotices({ store, secretKey: ws.key.secretKey, breachId: 'other', source: file, config, outDir: join(ws.dir, 'other'), threads: 0 }),
     ).rejects.toThrow(/no entry with id "other"/);
   });
+
+  it('refuses, before writing anything, a configuration whose letter cannot fit one page', async () => {
+    const long = { fr: 'Une phrase assez longue pour remplir la page. '.repeat(80), en: 'A sentence long enough to fill the page. '.repeat(80) };
+    const wordy = { ...config, breaches: [{ ...config.breaches[0]!, summary: long }] };
+    const before = store.noticeCounts(BREACH).notices;
+    await expect(
+      generateNotices({ store, secretKey: ws.key.secretKey, breachId: BREACH, source: file, config: wordy, outDir: join(ws.dir, 'wordy'), threads: 0 }),
+    ).rejects.toThrow(/does not fit on one A4 page/);
+    expect(existsSync(join(ws.dir, 'wordy'))).toBe(false);
+    expect(store.noticeCounts(BREACH).notices).toBe(before);
+  });
 });

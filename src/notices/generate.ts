@@ -15,7 +15,8 @@ import type { SealedNotice, SqliteStore } from '../index/sqlite-store.js';
 import { encodeNotice, NOTICE_FORMAT_VERSION, type NoticeDocument } from '../lookup/notice.js';
 import type { Mapping } from '../source/index.js';
 import { createLetterPool } from './letter-pool.js';
-import type { LetterData } from './letter-pdf.js';
+import { checkLetterFits, type LetterData } from './letter-pdf.js';
+import { letterTexts } from './letter-text.js';
 import { maskEmail, maskName, maskNir, maskPhone, maskPostcode } from './mask.js';
 import { Outbox, type OutboxMessage } from './outbox.js';
 import { readPersons, type Person } from './persons.js';
@@ -168,6 +169,9 @@ export async function generateNotices(options: GenerateOptions): Promise<Generat
   const clock = performance.now();
   const elapsed = (): number => performance.now() - clock;
   const breach = breachNoticeOf(config, breachId);
+  const lang = config.languages[0]!;
+  const issuedAt = now().toISOString().slice(0, 10);
+  checkLetterFits(letterTexts(config, breach, lang, issuedAt), config); // before anything is written
   if (store.breach(breachId) === null) {
     throw new VigieError('E_BREACH', `breach ${breachId} is not in the store: ingest it first ("vigie ingest FILE --breach ${breachId}"), so that the portal answers for it`);
   }
@@ -185,8 +189,6 @@ export async function generateNotices(options: GenerateOptions): Promise<Generat
     onProgress: (p) => options.onProgress?.({ phase: 'reading', done: p.rowsRead, total: null, bytes: { read: p.bytesRead, total: p.bytesTotal }, elapsedMs: elapsed() }),
   });
 
-  const lang = config.languages[0]!;
-  const issuedAt = now().toISOString().slice(0, 10);
   const campaign = Array.from(random(4), (byte) => NOTICE_CODE_ALPHABET[byte & 31]).join('');
   const prefix = config.letter?.referencePrefix ?? 'VIGIE';
   const labName = (code: string): string => config.labs?.[code] ?? code;

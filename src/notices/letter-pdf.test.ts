@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,5 +73,13 @@ describe('letters', () => {
       expect(w.y0).toBeGreaterThan(50 * mm);
       expect(w.y1).toBeLessThan(90 * mm);
     }
+  });
+
+  it('refuses, naming the fields to shorten, a configuration whose letter cannot fit one page', async () => {
+    const long = { fr: 'Une phrase assez longue pour remplir la page. '.repeat(80), en: 'A sentence long enough to fill the page. '.repeat(80) };
+    const wordy = { ...breach, summary: long, measures: [long] };
+    const printer = new LetterPrinter(letterTexts(config, wordy, 'fr', '2026-11-23'), config);
+    await expect(printer.writeBatch(join(dir, 'long.pdf'), [letter(1)], 'long')).rejects.toThrow(/does not fit on one A4 page.*breaches\[\]\.summary/);
+    expect(existsSync(join(dir, 'long.pdf'))).toBe(false);
   });
 });

@@ -9,6 +9,7 @@
 import { createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ControllerConfig } from '../controller/types.js';
+import { VigieError } from '../errors.js';
 import type { Category } from '../identifiers/categories.js';
 import { lineOps, rectOps, toWinAnsiText, translateOps, wrap, type FontMetrics } from './pdf-text.js';
 import type { LetterTexts, Paragraph } from './letter-text.js';
@@ -73,12 +74,19 @@ export class LetterLayout {
     private readonly fonts: Fonts,
   ) {
     // The largest body size at which the longest letter still fits one page.
+    let fits = false;
     for (const size of [9, 8.75, 8.5, 8.25, 8, 7.75, 7.5, 7.25, 7]) {
       const fit = this.fit(size);
       Object.assign(this, fit);
       const worst =
         SUBJECT_TOP + fit.head.height + (MAX_LAB_LINES + MAX_CATEGORY_LINES + 0.6) * fit.leading + fit.middle.height + this.codeBoxHeight + 8 + fit.closing.height;
-      if (worst <= BOTTOM) break;
+      if ((fits = worst <= BOTTOM)) break;
+    }
+    if (!fits) {
+      throw new VigieError(
+        'E_CONFIG',
+        'the letter does not fit on one A4 page even in 7-point type: shorten "breaches[].summary", "breaches[].measures" or "breaches[].consequences" in controller.json',
+      );
     }
     this.referenceX = LEFT + fonts.bold.widthOf(toWinAnsiText(`${texts.referenceLabel} `), this.size);
   }
@@ -247,6 +255,12 @@ export class LetterPrinter {
       lang: this.texts.lang === 'fr' ? 'fr-FR' : 'en-GB',
       info: { Title: title, Author: this.config.controller.name, Creator: 'Vigie' },
     });
+    const regular = fontOf(doc, 'Helvetica');
+    const bold = fontOf(doc, 'Helvetica-Bold');
+    const mono = fontOf(doc, 'Courier-Bold');
+    // Laid out before the file is created: a configuration whose letter cannot fit leaves no file behind.
+    this.layout ??= new LetterLayout(this.texts, this.config, { regular: metrics(regular), bold: metrics(bold), mono: metrics(mono) });
+    const layout = this.layout;
     // 'wx': never overwrite; 0600: the letters hold names, addresses and codes.
     const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
     const finished = new Promise<void>((resolve, reject) => {
@@ -255,13 +269,6 @@ export class LetterPrinter {
       doc.on('error', reject);
     });
     doc.pipe(out);
-    const regular = fontOf(doc, 'Helvetica');
-    const bold = fontOf(doc, 'Helvetica-Bold');
-    const mono = fontOf(doc, 'Courier-Bold');
-    if (this.layout === null) {
-      this.layout = new LetterLayout(this.texts, this.config, { regular: metrics(regular), bold: metrics(bold), mono: metrics(mono) });
-    }
-    const layout = this.layout;
     const fontRefs = { [regular.id]: regular.ref(), [bold.id]: bold.ref(), [mono.id]: mono.ref() };
     const form = (block: { ops: string }): unknown => {
       const ref = doc.ref({ Type: 'XObject', Subtype: 'Form', BBox: [0, 0, PAGE_WIDTH, PAGE_HEIGHT], Resources: { Font: fontRefs } }) as unknown as { end(chunk: Buffer): void };
@@ -280,4 +287,11 @@ export class LetterPrinter {
     doc.end();
     await finished;
   }
+}
+
+/** Throws E_CONFIG (naming the fields to shorten) when the campaign's letter cannot fit one page; writes nothing. */
+export function checkLetterFits(texts: LetterTexts, config: ControllerConfig): void {
+  const doc = new PDFDocument({ size: 'A4', autoFirstPage: false, margin: 0 });
+  const [regular, bold, mono] = ['Helvetica', 'Helvetica-Bold', 'Courier-Bold'].map((name) => metrics(fontOf(doc, name))) as [FontMetrics, FontMetrics, FontMetrics];
+  new LetterLayout(texts, config, { regular, bold, mono });
 }
