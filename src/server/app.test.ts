@@ -139,7 +139,9 @@ describe('the protocol routes', () => {
         },
       ],
     });
-    expect(JSON.stringify(body)).not.toContain('40');
+    // The exact count (40 persons) appears nowhere; the ingest timestamps are left out, as they may hold "40".
+    const { firstIngestAt: _first, lastIngestAt: _last, ...rest } = (body as { breaches: Record<string, unknown>[] }).breaches[0]!;
+    expect(JSON.stringify(rest)).not.toMatch(/\b40\b/);
   });
 
   it('answers /healthz', async () => {
