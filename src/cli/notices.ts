@@ -3,7 +3,7 @@
 import { loadControllerConfig } from '../controller/config.js';
 import { VigieError } from '../errors.js';
 import { generateNotices, lastNoticeRun } from '../notices/generate.js';
-import { outboxCounts } from '../notices/outbox.js';
+import { noticeFigures } from '../notices/figures.js';
 import { createSmtpTransport, sendNotices } from '../notices/send.js';
 import { loadMapping } from '../source/index.js';
 import { loadConfig, loadKey, openStore } from './context.js';
@@ -194,17 +194,15 @@ export const noticesStatusCommand: Command = {
     const store = openStore(env, { mustExist: true });
     try {
       if (store.breach(breachId) === null) throw new VigieError('E_BREACH', `breach ${breachId} is not in the store`);
-      const notices = store.noticeCounts(breachId);
-      const email = outboxCounts(store.db, breachId);
-      const run = lastNoticeRun(store, breachId);
-      const letters = run === null ? null : { printed: run.letters, withoutPostalAddress: run.withoutPostalAddress, generatedAt: run.generatedAt };
-      const status = { breachId, notices: notices.notices, openedOnPortal: notices.opened, letters, email };
+      const figures = noticeFigures(store, breachId);
+      const { letters, email } = figures;
+      const status = { breachId, notices: figures.notices, openedOnPortal: figures.openedOnPortal, letters, email };
       if (values['json'] === true) println(io.stdout, JSON.stringify(status));
       else {
-        println(io.stdout, `Breach ${breachId}: ${n.format(notices.notices)} notices; ${n.format(notices.opened)} opened on the portal (counted by notice id only).`);
+        println(io.stdout, `Breach ${breachId}: ${n.format(figures.notices)} notices; ${n.format(figures.openedOnPortal)} opened on the portal (counted by notice id only).`);
         println(io.stdout, `E-mail: ${n.format(email.sent)} sent, ${n.format(email.bounced)} bounced, ${n.format(email.failed)} failed, ${n.format(email.pending)} pending, ${n.format(email.sending)} in flight or interrupted.`);
-        if (run === null) println(io.stdout, `Letters: none generated yet ("vigie notices generate --breach ${breachId} ...").`);
-        else println(io.stdout, `Letters: ${n.format(run.letters)} printed on ${run.generatedAt.slice(0, 10)} (posting is not tracked); ${n.format(run.withoutPostalAddress)} person(s) without a postal address, listed for the controller.`);
+        if (letters === null) println(io.stdout, `Letters: none generated yet ("vigie notices generate --breach ${breachId} ...").`);
+        else println(io.stdout, `Letters: ${n.format(letters.printed)} printed on ${letters.generatedAt.slice(0, 10)} (posting is not tracked); ${n.format(letters.withoutPostalAddress)} person(s) without a postal address, listed for the controller.`);
       }
       return 0;
     } finally {

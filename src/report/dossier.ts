@@ -7,6 +7,7 @@ import type { ControllerConfig } from '../controller/types.js';
 import type { RegulatorBreach, RegulatorSection } from '../controller/regulator.js';
 import { CATEGORIES, type Category } from '../identifiers/categories.js';
 import type { BreachStats } from '../index/stats.js';
+import type { NoticeFigures } from '../notices/figures.js';
 
 export const DOSSIER_SCHEMA = 'vigie/dossier/1';
 /** GDPR art. 33(1): "not later than 72 hours after having become aware of it". */
@@ -30,14 +31,6 @@ export function sizeBand(persons: number): SizeBand {
  */
 export const HEALTH_CATEGORIES: readonly Category[] = ['health_comment', 'blood_group', 'lab_visit'];
 
-export interface NoticeFigures {
-  /** Sealed notices in the store (one per person). */
-  notices: number;
-  openedOnPortal: number;
-  /** Last `vigie notices generate`: letters printed and persons without a postal address; null if never run. */
-  letters: { printed: number; withoutPostalAddress: number; generatedAt: string } | null;
-  email: { pending: number; sending: number; sent: number; bounced: number; failed: number };
-}
 
 export interface DossierInput {
   breachId: string;

@@ -9,11 +9,10 @@ import { breachNoticeOf } from '../controller/config.js';
 import type { ControllerConfig } from '../controller/types.js';
 import { VigieError } from '../errors.js';
 import type { SqliteStore } from '../index/sqlite-store.js';
-import { lastNoticeRun } from '../notices/generate.js';
+import { noticeFigures } from '../notices/figures.js';
 import { letterTexts } from '../notices/letter-text.js';
-import { Outbox } from '../notices/outbox.js';
 import { dossierDocument } from './document.js';
-import { computeDossier, REGISTER_HEADER, registerLine, type AuditEntry, type Dossier, type NoticeFigures } from './dossier.js';
+import { computeDossier, REGISTER_HEADER, registerLine, type AuditEntry, type Dossier, } from './dossier.js';
 import { renderMarkdown } from './render-md.js';
 import { renderPdf } from './render-pdf.js';
 
@@ -66,18 +65,6 @@ export function dossierLog(store: SqliteStore, breachId: string): { entries: Aud
   return { entries, last: lastRow === undefined ? null : (JSON.parse(lastRow.dossier) as Dossier) };
 }
 
-export function noticeFigures(store: SqliteStore, breachId: string): NoticeFigures {
-  const counts = store.noticeCounts(breachId);
-  // Counting needs no key: the outbox's states are in clear, only its contents are sealed.
-  const email = new Outbox(store.db, new Uint8Array(32)).counts(breachId);
-  const run = lastNoticeRun(store, breachId);
-  return {
-    notices: counts.notices,
-    openedOnPortal: counts.opened,
-    letters: run === null ? null : { printed: run.letters, withoutPostalAddress: run.withoutPostalAddress, generatedAt: run.generatedAt },
-    email: { pending: email.pending, sending: email.sending, sent: email.sent, bounced: email.bounced, failed: email.failed },
-  };
-}
 
 const csvField = (value: string): string => (/[",\r\n;]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 

@@ -16,7 +16,8 @@ import { dossierDocument } from '../report/document.js';
 import { formatCount } from '../report/labels.js';
 import { renderMarkdown } from '../report/render-md.js';
 import { renderPdf } from '../report/render-pdf.js';
-import { dossierLog, noticeFigures } from '../report/run.js';
+import { noticeFigures } from '../notices/figures.js';
+import { dossierLog } from '../report/run.js';
 import { esc } from '../web/html.js';
 
 /** A token shorter than this is refused at startup: it guards the controller's figures and dossiers. */
@@ -26,13 +27,17 @@ const HOURS_KEPT = 72;
 /** Checks per hour, in memory (counts only: no address, no identifier, no time finer than the hour). */
 export class CheckCounter {
   private readonly hours = new Map<number, number>();
+  private currentHour = -1;
 
   constructor(private readonly now: () => number = Date.now) {}
 
   record(): void {
     const hour = Math.floor(this.now() / 3_600_000);
+    if (hour !== this.currentHour) {
+      this.currentHour = hour;
+      for (const h of this.hours.keys()) if (h <= hour - HOURS_KEPT) this.hours.delete(h);
+    }
     this.hours.set(hour, (this.hours.get(hour) ?? 0) + 1);
-    for (const h of this.hours.keys()) if (h <= hour - HOURS_KEPT) this.hours.delete(h);
   }
 
   /** The last `count` hours, oldest first, each with its start time and number of checks. */
@@ -47,7 +52,7 @@ export class CheckCounter {
 
 export interface AdminOptions {
   token: string;
-  store: Pick<SqliteStore, 'breaches' | 'breach' | 'db' | 'noticeCounts'>;
+  store: SqliteStore;
   controller?: ControllerConfig | undefined;
   checks: CheckCounter;
 }
@@ -204,7 +209,7 @@ export function adminSummary(options: AdminOptions, now: Date): AdminSummary {
       const deadline = aware + DEADLINE_HOURS * 3_600_000;
       clock = { awareAt: regulator.awareAt, deadline: new Date(deadline).toISOString(), hoursElapsed: Math.round(((now.getTime() - aware) / 3_600_000) * 10) / 10, late: now.getTime() > deadline };
     }
-    const log = dossierLog(store as SqliteStore, record.id);
+    const log = dossierLog(store, record.id);
     return {
       id: record.id,
       title: controller?.breaches.find((b) => b.id === record.id)?.title.fr ?? record.title,
@@ -215,7 +220,7 @@ export function adminSummary(options: AdminOptions, now: Date): AdminSummary {
       categories: stats === null ? [] : Object.entries(stats.categories).filter(([, c]) => c.rows > 0).map(([code, c]) => ({ code, persons: c.persons })),
       clock,
       dossiers: log.entries.map((e) => ({ sequence: e.sequence, at: e.at, phase: e.phase, late: e.late })),
-      notices: noticeFigures(store as SqliteStore, record.id),
+      notices: noticeFigures(store, record.id),
     };
   });
   return { generatedAt: now.toISOString(), breaches, checksPerHour: options.checks.lastHours(24) };
@@ -362,7 +367,7 @@ export function registerAdmin(app: FastifyInstance, options: AdminOptions): void
     const { breach, file } = request.params;
     const format = /^dossier(\.en)?\.(json|md|pdf)$/.exec(file);
     if (format === null || options.store.breach(breach) === null) throw new VigieError('E_NOT_FOUND', 'no such dossier');
-    const last: Dossier | null = dossierLog(options.store as SqliteStore, breach).last;
+    const last: Dossier | null = dossierLog(options.store, breach).last;
     if (last === null) throw new VigieError('E_NOT_FOUND', 'no dossier yet for this breach: run vigie report');
     const lang: Lang = format[1] === '.en' ? 'en' : 'fr';
     secure(reply).header('Content-Disposition', `attachment; filename="${breach}-dossier-${last.sequence}${format[1] ?? ''}.${format[2]}"`);
