@@ -12,7 +12,7 @@ import type { EvaluatorPool } from './evaluator-pool.js';
 import type { SealResult } from './evaluator-core.js';
 import { createOrderedPipeline } from './ordered-pipeline.js';
 import { Y_BYTES } from './evaluator-core.js';
-import type { SqliteStore } from './sqlite-store.js';
+import type { BuildTarget } from './store.js';
 
 const SEAL_BATCH = 8192;
 /** Older index versions kept after a publication, for clients in the middle of a check. */
@@ -43,41 +43,22 @@ function plaintextSizeFor(breaches: readonly BreachRef[]): number {
   return Math.ceil(longest / 16) * 16;
 }
 
-/** Must run inside the caller's write transaction; returns the manifest, already marked current. */
-export async function buildIndex(store: SqliteStore, pool: EvaluatorPool, options: BuildOptions): Promise<Manifest> {
-  const db = store.db;
+/** Must run inside the caller's write transaction (the target); returns the manifest, already marked current. */
+export async function buildIndex(target: BuildTarget, pool: EvaluatorPool, options: BuildOptions): Promise<Manifest> {
   const now = options.now ?? (() => new Date());
   const indexId = options.indexId ?? randomBytes(16).toString('hex');
-  const breaches = (db.prepare('SELECT num, id, title, categories FROM breaches ORDER BY id').all() as BreachRef[]).filter(
-    (b) => b.categories !== 0,
-  );
+  const breaches = (await target.breaches()).filter((b) => b.categories !== 0);
   const byNum = new Map(breaches.map((b) => [b.num, b]));
-  const distinct = (db.prepare('SELECT count(DISTINCT y) AS n FROM identifiers').get() as { n: number }).n;
+  const distinct = await target.distinctIdentifiers();
   const bucketBits = chooseBucketBits(distinct);
   const plaintextSize = plaintextSizeFor(breaches);
   const entrySize = TAG_BYTES + plaintextSize + GCM_TAG_BYTES;
   const bucketCount = 2 ** bucketBits;
 
-  // Identifiers come out of SQLite sorted by bucket (its external merge sort, so memory does not grow with their
-  // number): the bucket is computed by a SQL function that unmasks the stored prefix with the key (the store alone
-  // cannot tell buckets). The function also counts distinct identifiers per bucket while SQLite fills its sorter:
-  // the table is scanned in primary-key order (y, breach), so the rows of one y are adjacent. The sort completes
-  // before the first row is returned, so the counts, hence the padding, are known before the first bucket is written.
+  // The target yields identifiers sorted by bucket, which only the key tells (the store keeps masked prefixes), and
+  // counts distinct identifiers per bucket before the first row, so the padding is known before the first bucket.
   const counts = new Uint32Array(bucketCount);
-  let counted = 0;
-  let lastCounted: Buffer | null = null;
-  db.function('vigie_bucket', (y: unknown, prefix: unknown) => {
-    if (!Buffer.isBuffer(y) || y.length !== Y_BYTES || typeof prefix !== 'number') throw new TypeError('vigie_bucket(y, prefix): bad arguments');
-    const bucket = bucketOfPrefix(pool.unmaskPrefix(y, prefix), bucketBits);
-    if (lastCounted === null || !y.equals(lastCounted)) {
-      counts[bucket]!++;
-      counted++;
-      lastCounted = y;
-    }
-    return bucket;
-  });
-  const sorted = db.prepare('SELECT y, breach, prefix, cats, vigie_bucket(y, prefix) AS b FROM identifiers ORDER BY b, y, breach').raw(true);
-  const insertBucket = db.prepare('INSERT INTO buckets (index_id, bucket, data) VALUES (?, ?, ?)');
+  const bucketOf = (y: Buffer, prefix: number): number => bucketOfPrefix(pool.unmaskPrefix(y, prefix), bucketBits);
   let entriesPerBucket = 1;
 
   // Buckets are written in order as sealed entries come back from the workers, while they seal the next batches:
@@ -88,7 +69,7 @@ export async function buildIndex(store: SqliteStore, pool: EvaluatorPool, option
   // Dummies are random bytes (DESIGN §4): an AES-256-CTR keystream under a fresh random key and IV, a CSPRNG
   // construction (as in NIST SP 800-90A's CTR_DRBG) many times faster than a randomBytes call per bucket here.
   const dummyStream = createCipheriv('aes-256-ctr', randomBytes(32), randomBytes(16));
-  const writeBucket = (bucket: number, entries: Uint8Array[]): void => {
+  const writeBucket = (bucket: number, entries: Uint8Array[]): void | Promise<void> => {
     if (entries.length > entriesPerBucket) throw new VigieError('E_STORE', `index build: bucket ${bucket} holds more entries than counted`);
     const missing = entriesPerBucket - entries.length;
     if (missing > 0) {
@@ -101,18 +82,19 @@ export async function buildIndex(store: SqliteStore, pool: EvaluatorPool, option
     order.sort((a, b) => keys[a]! - keys[b]! || Buffer.compare(entries[a]!, entries[b]!));
     const data = Buffer.allocUnsafe(entriesPerBucket * entrySize);
     order.forEach((i, position) => data.set(entries[i]!, position * entrySize));
-    insertBucket.run(indexId, bucket, data);
+    return target.writeBucket(indexId, bucket, data);
   };
   const pipeline = createOrderedPipeline<{ sealed: SealResult; expected: Uint32Array }>(
     Math.max(2, pool.threads * 2),
-    ({ sealed: { buckets, entries }, expected }) => {
+    async ({ sealed: { buckets, entries }, expected }) => {
       for (let i = 0; i < buckets.length; i++) {
         const bucket = buckets[i]!;
         // The worker unmasks the prefix on its own: a worker with another key would disagree here.
         if (bucket !== expected[i]) throw new VigieError('E_STORE', 'index build: a worker placed an entry in another bucket');
         if (bucket < writing) throw new VigieError('E_STORE', 'index build: entries out of bucket order');
         while (writing < bucket) {
-          writeBucket(writing++, pending);
+          const written = writeBucket(writing++, pending);
+          if (written !== undefined) await written;
           pending = [];
         }
         pending.push(entries.subarray(i * entrySize, (i + 1) * entrySize));
@@ -165,17 +147,15 @@ export async function buildIndex(store: SqliteStore, pool: EvaluatorPool, option
     if (payloads.length === SEAL_BATCH) await flush();
   };
 
-  // Buckets are inserted while the sorted cursor is open, which better-sqlite3 allows only in its unsafe mode:
-  // safe here, since the cursor reads SQLite's sorter (filled before the first row), not the buckets table.
-  db.unsafeMode(true);
-  try {
-    let first = true;
-    for (const [y, breachNum, prefix, cats, bucket] of sorted.iterate() as IterableIterator<[Buffer, number, number, number, number]>) {
-      if (first) {
-        first = false;
-        if (counted !== distinct) throw new VigieError('E_STORE', `index build: counted ${counted} identifiers in buckets, expected ${distinct}`);
-        for (const c of counts) if (c > entriesPerBucket) entriesPerBucket = c;
-      }
+  let first = true;
+  for await (const chunk of target.sortedByBucket(bucketOf, counts)) {
+    if (first) {
+      first = false;
+      const counted = counts.reduce((n, c) => n + c, 0);
+      if (counted !== distinct) throw new VigieError('E_STORE', `index build: counted ${counted} identifiers in buckets, expected ${distinct}`);
+      for (const c of counts) if (c > entriesPerBucket) entriesPerBucket = c;
+    }
+    for (const [y, breachNum, prefix, cats, bucket] of chunk) {
       if (currentY === null || !y.equals(currentY)) {
         await push();
         currentY = y;
@@ -190,15 +170,13 @@ export async function buildIndex(store: SqliteStore, pool: EvaluatorPool, option
         foundKey += `${breachNum}:${cats};`;
       }
     }
-    await push();
-    await flush();
-    await pipeline.drain();
-    while (writing < bucketCount) {
-      writeBucket(writing++, pending);
-      pending = [];
-    }
-  } finally {
-    db.unsafeMode(false);
+  }
+  await push();
+  await flush();
+  await pipeline.drain();
+  while (writing < bucketCount) {
+    await writeBucket(writing++, pending);
+    pending = [];
   }
 
   const manifest: Manifest = {
@@ -210,22 +188,6 @@ export async function buildIndex(store: SqliteStore, pool: EvaluatorPool, option
     breaches: breaches.map((b) => ({ id: b.id, title: b.title, categories: categoriesOf(b.categories) })),
     createdAt: now().toISOString(),
   };
-  db.prepare('INSERT INTO indexes (id, key_id, manifest, created_at) VALUES (?, ?, ?, ?)').run(
-    indexId,
-    options.keyId,
-    JSON.stringify(manifest),
-    manifest.createdAt,
-  );
-  const previous = store.currentIndexId();
-  store.setMeta('current_index', indexId);
-  pruneIndexes(store, [indexId, ...(previous === null ? [] : [previous])].slice(0, 1 + KEEP_PREVIOUS));
+  await target.publish(manifest, KEEP_PREVIOUS);
   return manifest;
-}
-
-function pruneIndexes(store: SqliteStore, keep: string[]): void {
-  const old = (store.db.prepare('SELECT id FROM indexes').all() as { id: string }[]).map((r) => r.id).filter((id) => !keep.includes(id));
-  for (const id of old) {
-    store.db.prepare('DELETE FROM buckets WHERE index_id = ?').run(id);
-    store.db.prepare('DELETE FROM indexes WHERE id = ?').run(id);
-  }
 }

@@ -24,7 +24,7 @@ import type { EvaluateResult } from './evaluator-core.js';
 import { createOrderedPipeline } from './ordered-pipeline.js';
 import { Y_BYTES } from './evaluator-core.js';
 import { buildIndex } from './index-builder.js';
-import { attachScratch, detachScratch, type SqliteStore } from './sqlite-store.js';
+import type { FoundBatch, PersonRecord, Store } from './store.js';
 import type { BreachStats, ColumnStats, SourceFileStats } from './stats.js';
 
 export const BREACH_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -48,7 +48,7 @@ export interface IngestProgress {
 }
 
 export interface IngestOptions {
-  store: SqliteStore;
+  store: Store;
   pool: EvaluatorPool;
   keyId: string;
   breachId: string;
@@ -98,8 +98,6 @@ interface Batch {
 /** Identifier types are stored in scratch tables as their index in IDENTIFIER_TYPES. */
 const TYPE_CODE = Object.fromEntries(IDENTIFIER_TYPES.map((type, i) => [type, i])) as Readonly<Record<IdentifierType, number>>;
 
-const EMPTY_COUNTS = (): Record<IdentifierType, number> => ({ nir: 0, email: 0, phone: 0, person: 0 });
-
 /** Department of a French postcode (DATA.md §2): 97x/98x overseas on 3 digits, Corsica 2A/2B, otherwise 2 digits. */
 export function departmentOf(postcode: string): string {
   const digits = postcode.replace(/\s+/g, '');
@@ -125,34 +123,17 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const now = options.now ?? (() => new Date());
   const started = now();
   const asOf = options.asOf ?? started;
-  const title = options.title ?? store.breach(breachId)?.title ?? breachId;
+  const title = options.title ?? (await store.breach(breachId))?.title ?? breachId;
   const clock = performance.now();
 
   // Open every file before taking the write lock, so that an unreadable file fails fast and changes nothing.
   const sources: Source[] = [];
   for (const file of options.files) sources.push(await openSource(file, options.mapping === undefined ? {} : { mapping: options.mapping }));
 
-  store.bindKey(keyId);
-  const db = store.db;
-  attachScratch(db);
-  db.exec('BEGIN IMMEDIATE');
+  await store.bindKey(keyId);
+  const stamp = started.toISOString();
+  const session = await store.beginIngest(breachId, title, stamp);
   try {
-    const stamp = started.toISOString();
-    db.prepare(
-      `INSERT INTO breaches (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET title = excluded.title, updated_at = excluded.updated_at`,
-    ).run(breachId, title, stamp, stamp);
-    const breachNum = (db.prepare('SELECT num FROM breaches WHERE id = ?').get(breachId) as { num: number }).num;
-    db.prepare('DELETE FROM identifiers WHERE breach = ?').run(breachNum);
-    // Rows are appended to scratch tables as they come (cheap), then merged in sorted order by SQLite at the end:
-    // random-order upserts into the B-tree of identifiers cost several times more.
-    db.exec(`CREATE TABLE scratch.found (y BLOB NOT NULL, type INTEGER NOT NULL, prefix INTEGER NOT NULL, cats INTEGER NOT NULL);
-      CREATE TABLE scratch.persons (key BLOB NOT NULL, cats INTEGER NOT NULL, department TEXT NOT NULL, minor INTEGER NOT NULL)`);
-
-    const appendFound = db.prepare('INSERT INTO scratch.found (y, type, prefix, cats) VALUES (?, ?, ?, ?)');
-    const appendPerson = db.prepare('INSERT INTO scratch.persons (key, cats, department, minor) VALUES (?, ?, ?, ?)');
-
-    const identifiers = EMPTY_COUNTS();
     const rejectReasons: Record<string, number> = {};
     const fieldIssues: Record<string, number> = {};
     const categoryRows = new Map<Category, number>(CATEGORIES.map((c) => [c, 0]));
@@ -167,18 +148,25 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     let evaluations = 0;
     let breachMask = 0;
 
-    const storeBatch = (batch: Batch, ys: Uint8Array, prefixes: Uint32Array): void => {
+    const storeBatch = (batch: Batch, ys: Uint8Array, prefixes: Uint32Array): void | Promise<void> => {
+      const count = batch.canonicals.length;
+      const types = new Uint8Array(count);
+      const cats = new Uint32Array(count);
+      const persons: PersonRecord[] = [];
       let k = 0;
       for (const row of batch.rows) {
-        let personKey: Buffer | null = null;
+        const first = k;
         for (let t = 0; t < row.types.length; t++, k++) {
-          const y = Buffer.from(ys.buffer, ys.byteOffset + k * Y_BYTES, Y_BYTES);
-          appendFound.run(y, TYPE_CODE[row.types[t]!], prefixes[k]!, row.mask);
-          if (t === row.personIndex) personKey = y.subarray(0, 16);
+          types[k] = TYPE_CODE[row.types[t]!];
+          cats[k] = row.mask;
         }
-        appendPerson.run(personKey, row.mask, row.department, row.minor ? 1 : 0);
+        // The person stands for the row in the statistics: 16 bytes of the y of its NIR, else of its name and date.
+        const at = ys.byteOffset + (first + row.personIndex) * Y_BYTES;
+        persons.push({ key: new Uint8Array(ys.buffer, at, 16), cats: row.mask, department: row.department, minor: row.minor });
       }
-      evaluations += batch.canonicals.length;
+      evaluations += count;
+      const found: FoundBatch = { count, ys, types, prefixes, cats, persons };
+      return session.append(found);
     };
 
     // Eight batches in flight per worker (about 2.5 s of evaluations each): a pause of the main thread (a major GC,
@@ -352,34 +340,18 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       );
     }
 
-    // Distinct identifiers of this breach, with the union of the categories of every row they appear in, merged
-    // straight into the store; the tally function counts each distinct identifier's type on the way.
-    db.function('vigie_tally', (type: unknown, prefix: unknown) => {
-      identifiers[IDENTIFIER_TYPES[type as number]!]++;
-      return prefix;
-    });
-    db.prepare(
-      `INSERT INTO identifiers (y, breach, prefix, cats)
-       SELECT y, ?, vigie_tally(min(type), min(prefix)), vigie_bit_or(cats) FROM scratch.found GROUP BY y`,
-    ).run(breachNum);
+    const identifiers = await session.mergeIdentifiers();
 
     // Persons: deduplicated by NIR, else name + birth date (DESIGN §5), aggregated then forgotten.
     const personsPerCategory = new Map<Category, number>(CATEGORIES.map((c) => [c, 0]));
     const departments: Record<string, number> = {};
     let persons = 0;
     let minors = 0;
-    const personRows = db.prepare(
-      'SELECT vigie_bit_or(cats) AS cats, min(department) AS department, max(minor) AS minor FROM scratch.persons GROUP BY key',
-    );
-    for (const p of personRows.iterate() as IterableIterator<{
-      cats: number;
-      department: string;
-      minor: number;
-    }>) {
-      persons++;
-      minors += p.minor;
-      departments[p.department] = (departments[p.department] ?? 0) + 1;
-      for (const category of categoriesOf(p.cats)) personsPerCategory.set(category, personsPerCategory.get(category)! + 1);
+    for (const group of await session.personGroups()) {
+      persons += group.count;
+      if (group.minor) minors += group.count;
+      departments[group.department] = (departments[group.department] ?? 0) + group.count;
+      for (const category of categoriesOf(group.cats)) personsPerCategory.set(category, personsPerCategory.get(category)! + group.count);
     }
 
     const stats: BreachStats = {
@@ -404,7 +376,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       unmappedColumns: unmapped,
       departments: Object.fromEntries(Object.entries(departments).sort(([a], [b]) => a.localeCompare(b))),
     };
-    db.prepare('UPDATE breaches SET categories = ?, stats = ? WHERE num = ?').run(breachMask, JSON.stringify(stats), breachNum);
+    await session.setBreachStats(breachMask, stats);
 
     options.onProgress?.({
       phase: 'building',
@@ -415,7 +387,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       evaluations,
       elapsedMs: performance.now() - clock,
     });
-    const manifest = await buildIndex(store, pool, { keyId, now });
+    const manifest = await buildIndex(session, pool, { keyId, now });
     const summary: IngestSummary = {
       breachId,
       indexId: manifest.indexId,
@@ -434,14 +406,14 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       manifest,
       durationMs: Math.round(performance.now() - clock),
     };
-    db.prepare('INSERT INTO ingests (breach_id, started_at, finished_at, index_id, summary) VALUES (?, ?, ?, ?, ?)').run(
+    await session.recordIngest({
       breachId,
-      stamp,
-      now().toISOString(),
-      manifest.indexId,
-      JSON.stringify({ ...summary, manifest: undefined }),
-    );
-    db.exec('COMMIT');
+      startedAt: stamp,
+      finishedAt: now().toISOString(),
+      indexId: manifest.indexId,
+      summary: JSON.stringify({ ...summary, manifest: undefined }),
+    });
+    await session.commit();
     options.onProgress?.({
       phase: 'done',
       file: '',
@@ -453,10 +425,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     });
     return summary;
   } catch (error) {
-    if (db.inTransaction) db.exec('ROLLBACK');
+    await session.rollback();
     throw error;
-  } finally {
-    detachScratch(db);
   }
 }
 

@@ -1,5 +1,6 @@
 // Keeps a bounded number of jobs in flight on the evaluator threads and consumes their results in submission
-// order, so that what is stored never depends on thread timing. Used by the ingest and the index build.
+// order, so that what is stored never depends on thread timing. Used by the ingest and the index build. A consumer
+// that returns a promise (a store asking to wait) holds the next results back until it settles.
 
 export interface OrderedPipeline<T> {
   /** Adds a running job; waits while `window` jobs are still unconsumed (backpressure). */
@@ -8,7 +9,7 @@ export interface OrderedPipeline<T> {
   drain(): Promise<void>;
 }
 
-export function createOrderedPipeline<T>(window: number, consume: (result: T) => void): OrderedPipeline<T> {
+export function createOrderedPipeline<T>(window: number, consume: (result: T) => unknown): OrderedPipeline<T> {
   if (!Number.isInteger(window) || window < 1) throw new RangeError(`"window" expected a positive integer, got ${window}`);
   let tail: Promise<void> = Promise.resolve();
   const unconsumed: Promise<void>[] = [];
@@ -17,7 +18,9 @@ export function createOrderedPipeline<T>(window: number, consume: (result: T) =>
       // A failure is reported once, through the chain; these handlers only keep it from being "unhandled"
       // when the caller stops early.
       job.catch(() => undefined);
-      tail = tail.then(async () => consume(await job));
+      tail = tail.then(async () => {
+        await consume(await job);
+      });
       tail.catch(() => undefined);
       unconsumed.push(tail);
       if (unconsumed.length >= window) await unconsumed.shift();

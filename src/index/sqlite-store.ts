@@ -6,30 +6,14 @@ import Database from 'better-sqlite3';
 import { VigieError } from '../errors.js';
 import type { Manifest } from '../lookup/protocol.js';
 import type { BreachStats } from './stats.js';
+import { beginSqliteIngest } from './sqlite-ingest.js';
+import type { BreachRecord, IdentifierRow, IngestSession, SealedNotice, Store } from './store.js';
+
+export type { BreachRecord, IdentifierRow, SealedNotice } from './store.js';
 
 const SCHEMA_VERSION = 1;
-/** Page caches, in KiB: an ingest inserts y at random places in a B-tree, so a larger cache saves reads. */
+/** Page cache, in KiB: an ingest inserts y at random places in a B-tree, so a larger cache saves reads. */
 const MAIN_CACHE_KIB = 128 * 1024;
-const SCRATCH_CACHE_KIB = 64 * 1024;
-
-/**
- * A private scratch database (an anonymous temporary file SQLite deletes on close), attached to the store's
- * connection for an ingest's transient tables: identifiers and persons being merged. No journal, since nothing in it
- * outlives the ingest.
- */
-export function attachScratch(db: Database.Database): void {
-  detachScratch(db);
-  db.exec("ATTACH DATABASE '' AS scratch");
-  db.pragma(`scratch.cache_size = -${SCRATCH_CACHE_KIB}`);
-  db.pragma('scratch.journal_mode = OFF');
-  db.pragma('scratch.synchronous = OFF');
-}
-
-export function detachScratch(db: Database.Database): void {
-  if (!db.open || db.inTransaction) return;
-  const attached = (db.pragma('database_list') as { name: string }[]).some((d) => d.name === 'scratch');
-  if (attached) db.exec('DETACH DATABASE scratch');
-}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -78,16 +62,6 @@ CREATE TABLE IF NOT EXISTS notices (
 CREATE INDEX IF NOT EXISTS notices_by_breach ON notices (breach_id);
 `;
 
-export interface BreachRecord {
-  num: number;
-  id: string;
-  title: string;
-  categories: number;
-  stats: BreachStats | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
 interface BreachRow {
   num: number;
   id: string;
@@ -98,24 +72,14 @@ interface BreachRow {
   updated_at: string;
 }
 
-/** A sealed notice (DESIGN §5): the id and key come from the person's code, which the store never sees. */
-export interface SealedNotice {
-  /** b64u(HKDF-SHA256(code, "vigie/v1/notice-id")), 22 characters. */
-  noticeId: string;
-  /** AES-256-GCM(noticeKey, zero nonce, notice JSON). */
-  sealed: Uint8Array;
-}
-
-export interface IdentifierRow {
-  y: Buffer;
-  breach: number;
-  prefix: number;
-  cats: number;
-}
-
-export class SqliteStore {
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
   readonly db: Database.Database;
   readonly path: string;
+
+  get location(): string {
+    return this.path;
+  }
 
   constructor(path: string) {
     this.path = path;
@@ -256,6 +220,14 @@ export class SqliteStore {
       .prepare('SELECT count(*) AS notices, count(*) FILTER (WHERE opened > 0) AS opened FROM notices WHERE breach_id = ?')
       .get(breachId) as { notices: number; opened: number };
     return { notices: row.notices, opened: row.opened };
+  }
+
+  async beginIngest(breachId: string, title: string, stamp: string): Promise<IngestSession> {
+    return beginSqliteIngest(this, breachId, title, stamp);
+  }
+
+  async *identifierRows(): AsyncIterable<IdentifierRow> {
+    yield* this.db.prepare('SELECT y, breach, prefix, cats FROM identifiers ORDER BY y, breach').iterate() as IterableIterator<IdentifierRow>;
   }
 
   close(): void {

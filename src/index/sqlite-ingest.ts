@@ -1,0 +1,198 @@
+// An ingest's transaction on the SQLite store (DESIGN §4): rows appended to scratch tables as they come, merged into
+// the identifiers table in sorted order at the end, the index built from that table and published by COMMIT.
+
+import { IDENTIFIER_TYPES, type IdentifierType } from '../identifiers/index.js';
+import type { Manifest } from '../lookup/protocol.js';
+import type { BreachStats } from './stats.js';
+import type Database from 'better-sqlite3';
+import type { BreachRef, FoundBatch, IngestSession, PersonGroup, SortedRow } from './store.js';
+import type { SqliteStore } from './sqlite-store.js';
+
+const Y_BYTES = 64;
+/** Rows handed to the index build at a time. */
+const CHUNK = 4096;
+const SCRATCH_CACHE_KIB = 64 * 1024;
+
+/**
+ * A private scratch database (an anonymous temporary file SQLite deletes on close), attached to the store's
+ * connection for an ingest's transient tables: identifiers and persons being merged. No journal, since nothing in it
+ * outlives the ingest.
+ */
+function attachScratch(db: Database.Database): void {
+  detachScratch(db);
+  db.exec("ATTACH DATABASE '' AS scratch");
+  db.pragma(`scratch.cache_size = -${SCRATCH_CACHE_KIB}`);
+  db.pragma('scratch.journal_mode = OFF');
+  db.pragma('scratch.synchronous = OFF');
+}
+
+function detachScratch(db: Database.Database): void {
+  if (!db.open || db.inTransaction) return;
+  const attached = (db.pragma('database_list') as { name: string }[]).some((d) => d.name === 'scratch');
+  if (attached) db.exec('DETACH DATABASE scratch');
+}
+
+export function beginSqliteIngest(store: SqliteStore, breachId: string, title: string, stamp: string): IngestSession {
+  const db = store.db;
+  attachScratch(db);
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.prepare(
+      `INSERT INTO breaches (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET title = excluded.title, updated_at = excluded.updated_at`,
+    ).run(breachId, title, stamp, stamp);
+    const breachNum = (db.prepare('SELECT num FROM breaches WHERE id = ?').get(breachId) as { num: number }).num;
+    db.prepare('DELETE FROM identifiers WHERE breach = ?').run(breachNum);
+    // Rows are appended to scratch tables as they come (cheap), then merged in sorted order by SQLite at the end:
+    // random-order upserts into the B-tree of identifiers cost several times more.
+    db.exec(`CREATE TABLE scratch.found (y BLOB NOT NULL, type INTEGER NOT NULL, prefix INTEGER NOT NULL, cats INTEGER NOT NULL);
+      CREATE TABLE scratch.persons (key BLOB NOT NULL, cats INTEGER NOT NULL, department TEXT NOT NULL, minor INTEGER NOT NULL)`);
+    return new SqliteIngestSession(store, breachNum);
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    detachScratch(db);
+    throw error;
+  }
+}
+
+class SqliteIngestSession implements IngestSession {
+  private readonly appendFound;
+  private readonly appendPerson;
+  private readonly insertBucket;
+
+  constructor(
+    private readonly store: SqliteStore,
+    readonly breachNum: number,
+  ) {
+    const db = store.db;
+    this.appendFound = db.prepare('INSERT INTO scratch.found (y, type, prefix, cats) VALUES (?, ?, ?, ?)');
+    this.appendPerson = db.prepare('INSERT INTO scratch.persons (key, cats, department, minor) VALUES (?, ?, ?, ?)');
+    this.insertBucket = db.prepare('INSERT INTO buckets (index_id, bucket, data) VALUES (?, ?, ?)');
+  }
+
+  append(batch: FoundBatch): void {
+    const { ys } = batch;
+    for (let k = 0; k < batch.count; k++) {
+      const y = Buffer.from(ys.buffer, ys.byteOffset + k * Y_BYTES, Y_BYTES);
+      this.appendFound.run(y, batch.types[k]!, batch.prefixes[k]!, batch.cats[k]!);
+    }
+    for (const p of batch.persons) this.appendPerson.run(p.key, p.cats, p.department, p.minor ? 1 : 0);
+  }
+
+  async mergeIdentifiers(): Promise<Record<IdentifierType, number>> {
+    const counts: Record<IdentifierType, number> = { nir: 0, email: 0, phone: 0, person: 0 };
+    // Distinct identifiers of this breach, with the union of the categories of every row they appear in, merged
+    // straight into the store; the tally function counts each distinct identifier's type on the way.
+    this.store.db.function('vigie_tally', (type: unknown, prefix: unknown) => {
+      counts[IDENTIFIER_TYPES[type as number]!]++;
+      return prefix;
+    });
+    this.store.db
+      .prepare(
+        `INSERT INTO identifiers (y, breach, prefix, cats)
+         SELECT y, ?, vigie_tally(min(type), min(prefix)), vigie_bit_or(cats) FROM scratch.found GROUP BY y`,
+      )
+      .run(this.breachNum);
+    return counts;
+  }
+
+  async personGroups(): Promise<PersonGroup[]> {
+    const groups = new Map<string, PersonGroup>();
+    const rows = this.store.db
+      .prepare('SELECT vigie_bit_or(cats) AS cats, min(department) AS department, max(minor) AS minor FROM scratch.persons GROUP BY key')
+      .raw(true);
+    for (const [cats, department, minor] of rows.iterate() as IterableIterator<[number, string, number]>) {
+      const key = `${cats}|${minor}|${department}`;
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, { cats, department, minor: minor === 1, count: 1 });
+      else group.count++;
+    }
+    return [...groups.values()];
+  }
+
+  async setBreachStats(categories: number, stats: BreachStats): Promise<void> {
+    this.store.db.prepare('UPDATE breaches SET categories = ?, stats = ? WHERE num = ?').run(categories, JSON.stringify(stats), this.breachNum);
+  }
+
+  async breaches(): Promise<BreachRef[]> {
+    return this.store.db.prepare('SELECT num, id, title, categories FROM breaches ORDER BY id').all() as BreachRef[];
+  }
+
+  async distinctIdentifiers(): Promise<number> {
+    return (this.store.db.prepare('SELECT count(DISTINCT y) AS n FROM identifiers').get() as { n: number }).n;
+  }
+
+  async *sortedByBucket(bucketOf: (y: Buffer, prefix: number) => number, counts: Uint32Array): AsyncIterable<SortedRow[]> {
+    const db = this.store.db;
+    // Identifiers come out of SQLite sorted by bucket (its external merge sort, so memory does not grow with their
+    // number): the bucket is computed by a SQL function that unmasks the stored prefix with the key (the store
+    // alone cannot tell buckets). The function also counts distinct identifiers per bucket while SQLite fills its
+    // sorter: the table is scanned in primary-key order (y, breach), so the rows of one y are adjacent. The sort
+    // completes before the first row is returned, so the counts are complete before the first chunk.
+    let lastCounted: Buffer | null = null;
+    db.function('vigie_bucket', (y: unknown, prefix: unknown) => {
+      if (!Buffer.isBuffer(y) || y.length !== Y_BYTES || typeof prefix !== 'number') throw new TypeError('vigie_bucket(y, prefix): bad arguments');
+      const bucket = bucketOf(y, prefix);
+      if (lastCounted === null || !y.equals(lastCounted)) {
+        counts[bucket]!++;
+        lastCounted = y;
+      }
+      return bucket;
+    });
+    const sorted = db.prepare('SELECT y, breach, prefix, cats, vigie_bucket(y, prefix) AS b FROM identifiers ORDER BY b, y, breach').raw(true);
+    // Buckets are inserted while the sorted cursor is open, which better-sqlite3 allows only in its unsafe mode:
+    // safe here, since the cursor reads SQLite's sorter (filled before the first row), not the buckets table.
+    db.unsafeMode(true);
+    try {
+      let chunk: SortedRow[] = [];
+      for (const row of sorted.iterate() as IterableIterator<SortedRow>) {
+        chunk.push(row);
+        if (chunk.length === CHUNK) {
+          yield chunk;
+          chunk = [];
+        }
+      }
+      if (chunk.length > 0) yield chunk;
+    } finally {
+      db.unsafeMode(false);
+    }
+  }
+
+  writeBucket(indexId: string, bucket: number, data: Uint8Array): void {
+    this.insertBucket.run(indexId, bucket, data);
+  }
+
+  async publish(manifest: Manifest, keep: number): Promise<void> {
+    const db = this.store.db;
+    db.prepare('INSERT INTO indexes (id, key_id, manifest, created_at) VALUES (?, ?, ?, ?)').run(
+      manifest.indexId,
+      manifest.keyId,
+      JSON.stringify(manifest),
+      manifest.createdAt,
+    );
+    const previous = this.store.currentIndexId();
+    this.store.setMeta('current_index', manifest.indexId);
+    const kept = [manifest.indexId, ...(previous === null ? [] : [previous])].slice(0, 1 + keep);
+    const old = (db.prepare('SELECT id FROM indexes').pluck().all() as string[]).filter((id) => !kept.includes(id));
+    for (const id of old) {
+      db.prepare('DELETE FROM buckets WHERE index_id = ?').run(id);
+      db.prepare('DELETE FROM indexes WHERE id = ?').run(id);
+    }
+  }
+
+  async recordIngest(record: { breachId: string; startedAt: string; finishedAt: string; indexId: string; summary: string }): Promise<void> {
+    this.store.db
+      .prepare('INSERT INTO ingests (breach_id, started_at, finished_at, index_id, summary) VALUES (?, ?, ?, ?, ?)')
+      .run(record.breachId, record.startedAt, record.finishedAt, record.indexId, record.summary);
+  }
+
+  async commit(): Promise<void> {
+    this.store.db.exec('COMMIT');
+    detachScratch(this.store.db);
+  }
+
+  async rollback(): Promise<void> {
+    if (this.store.db.inTransaction) this.store.db.exec('ROLLBACK');
+    detachScratch(this.store.db);
+  }
+}
