@@ -40,7 +40,7 @@ export const ingestCommand: Command = {
   name: 'ingest',
   summary: 'ingest leak files (CSV, TSV, XLSX) into the private index',
   usage:
-    'vigie ingest FILE... --breach ID [--title T] [--mapping F] [--rejects F] [--progress tty|json|none] [--threads N] [--json]',
+    'vigie ingest FILE... ("-": standard input) --breach ID [--title T] [--mapping F] [--rejects F] [--progress tty|json|none] [--threads N] [--json]',
   options: {
     breach: { type: 'string' },
     title: { type: 'string' },
@@ -55,6 +55,8 @@ export const ingestCommand: Command = {
     const breachId = values['breach'];
     if (typeof breachId !== 'string') throw new VigieError('E_USAGE', '--breach ID is required');
     if (positionals.length === 0) throw new VigieError('E_USAGE', 'give at least one FILE to ingest ("-" reads standard input)');
+    // Standard input can be read once: a second "-" would find it empty and count no row.
+    if (positionals.filter((p) => p === '-').length > 1) throw new VigieError('E_USAGE', '"-" (standard input) can be given once');
     const threads = values['threads'] === undefined ? undefined : Number(values['threads']);
     if (threads !== undefined && (!Number.isInteger(threads) || threads < 0 || threads > 64)) {
       throw new VigieError('E_USAGE', '--threads expects a whole number from 0 to 64');

@@ -1,11 +1,14 @@
 // Reads a leak file (or stdin) once, front to back, hashing every byte as it goes; nothing is ever
-// written anywhere. Random reads (for an xlsx's central directory) are allowed on regular files.
+// written anywhere. Random reads (for an xlsx's central directory) are allowed on regular files, and on a
+// stream once it has been taken into memory (an xlsx from stdin: see toMemory).
 
 import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { VigieError } from '../errors.js';
 
 export const DEFAULT_CHUNK_SIZE = 64 * 1024;
+/** Largest stream toMemory() holds: an xlsx sheet stops at 1,048,576 rows, tens to a few hundred MB zipped. */
+export const MAX_IN_MEMORY_BYTES = 1024 * 1024 * 1024;
 
 export class ByteInput {
   private readonly hash: Hash = createHash('sha256');
@@ -17,6 +20,8 @@ export class ByteInput {
   private pending: Uint8Array | null = null;
   private readonly pushedBack: Uint8Array[] = [];
   private closed = false;
+  /** A stream's whole content once toMemory() has read it; null otherwise, and after close(). */
+  private memory: Uint8Array | null = null;
 
   private constructor(
     /** The path as given ('-' for stdin). */
@@ -75,9 +80,44 @@ export class ByteInput {
     return this.path === '-' ? 'stdin' : this.path;
   }
 
-  /** Random access is possible (a regular file). */
+  /** Random access is possible (a regular file, or a stream taken into memory). */
   get seekable(): boolean {
-    return this.file !== null && this.size !== null;
+    return (this.file !== null && this.size !== null) || this.memory !== null;
+  }
+
+  /**
+   * A stream read whole into memory, as a new seekable input over the same bytes (this one is spent): a zip's
+   * directory is at its end, and the stream cannot be read twice. Never written anywhere (DESIGN §1.1). Only
+   * before anything has been consumed (peek() is fine: peeked bytes are given back). The new input hashes and
+   * counts the bytes as they are read again. E_SOURCE_OPEN beyond `maxBytes`.
+   */
+  async toMemory(maxBytes = MAX_IN_MEMORY_BYTES): Promise<ByteInput> {
+    if (this.seekable) return this;
+    let given = 0;
+    for (const chunk of this.pushedBack) given += chunk.length;
+    if (given !== this.total) throw new Error('toMemory() needs a stream of which nothing has been consumed');
+    // pushedBack is a stack: its last element is the next to be read.
+    const chunks = [...this.pushedBack].reverse();
+    this.pushedBack.length = 0;
+    let length = given;
+    for (;;) {
+      const chunk = await this.readRaw();
+      if (chunk === null) break;
+      length += chunk.length;
+      if (length > maxBytes) {
+        await this.close();
+        throw new VigieError(
+          'E_SOURCE_OPEN',
+          `${this.name} holds more than ${Math.floor(maxBytes / 1024 / 1024)} MiB of xlsx, which is read into memory ` +
+            '(a zip is read from its end): give the file by its path instead',
+        );
+      }
+      chunks.push(chunk);
+    }
+    await this.close();
+    const whole = new ByteInput(this.path, length, null, null, this.chunkSize);
+    whole.memory = concatBytes(chunks);
+    return whole;
   }
 
   /** The next bytes of the file, or null at the end. Every byte is hashed exactly once. */
@@ -115,6 +155,7 @@ export class ByteInput {
 
   /** Reads `length` bytes at `offset` without moving the sequential reading (regular files only). */
   async readAt(offset: number, length: number): Promise<Uint8Array> {
+    if (this.memory !== null) return this.memory.subarray(offset, Math.min(offset + length, this.memory.length));
     if (this.file === null) throw new Error('readAt needs a regular file');
     const out = Buffer.allocUnsafe(length);
     let done = 0;
@@ -138,6 +179,7 @@ export class ByteInput {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.memory = null;
     if (this.file !== null) await this.file.close();
     else if (this.path !== '-') await this.stream?.return?.();
   }
@@ -145,6 +187,11 @@ export class ByteInput {
   private async readRaw(): Promise<Uint8Array | null> {
     // Reading on after close() would look like the end of the file and cut the rows short.
     if (this.closed) throw new Error(`${this.name} was closed before being read to the end`);
+    if (this.memory !== null) {
+      const chunk = this.memory.subarray(this.position, Math.min(this.position + this.chunkSize, this.memory.length));
+      this.position += chunk.length;
+      return chunk.length === 0 ? null : chunk;
+    }
     if (this.file !== null) {
       const buffer = Buffer.allocUnsafe(this.chunkSize);
       // A pipe or FIFO given by path cannot be read at a position: read it where it stands.

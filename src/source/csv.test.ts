@@ -298,6 +298,7 @@ describe('the Source handle', () => {
     const csv = 'NOM;PRENOM\r\nDupont;Jean\r\n';
     const source = await openSourceStream('-', Readable.from([Buffer.from(csv)]), { chunkSize: 2 });
     expect(source.size).toBeNull();
+    expect(source.info.path).toBe('stdin'); // how statistics and reject reports name it
     expect(await readAll(source)).toEqual([{ line: 2, cells: ['Dupont', 'Jean'] }]);
     expect(source.sha256()).toBe(createHash('sha256').update(csv).digest('hex'));
   });

@@ -24,7 +24,7 @@ export const BATCH_SIZE = 1000;
 export async function openSource(path: string, options: OpenSourceOptions = {}): Promise<OpenedSource> {
   const mapping = options.mapping === undefined ? null : validateMapping(options.mapping, 'the mapping');
   const input = await ByteInput.open(path, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
-  return openInput(input, options.format, mapping);
+  return openInput(input, options, mapping);
 }
 
 /** openSource on a stream, for tests and for callers that already hold one. */
@@ -34,18 +34,22 @@ export async function openSourceStream(
   options: OpenSourceOptions = {},
 ): Promise<OpenedSource> {
   const mapping = options.mapping === undefined ? null : validateMapping(options.mapping, 'the mapping');
-  return openInput(ByteInput.fromStream(name, stream, options.chunkSize ?? DEFAULT_CHUNK_SIZE), options.format, mapping);
+  return openInput(ByteInput.fromStream(name, stream, options.chunkSize ?? DEFAULT_CHUNK_SIZE), options, mapping);
 }
 
 async function openInput(
   input: ByteInput,
-  format: 'csv' | 'xlsx' | undefined,
+  options: OpenSourceOptions,
   mapping: ReadonlyMap<string, MappingTarget> | null,
 ): Promise<OpenedSource> {
   let reader: RowReader;
   let detected: 'csv' | 'xlsx';
   try {
-    detected = detectFormat(await input.peek(8), input, format);
+    detected = detectFormat(await input.peek(8), input, options.format);
+    // A zip is read from its end (the central directory says where each part is): an xlsx from stdin is held in
+    // memory, never written to disk (DESIGN §1.1). Streaming it from its first byte instead would have to find the
+    // end of each entry by searching for a signature, which compressed bytes can contain by chance.
+    if (detected === 'xlsx' && options.streamXlsx !== true) input = await input.toMemory();
     reader = detected === 'xlsx' ? await XlsxReader.open(input) : await CsvReader.open(input);
   } catch (error) {
     await input.close();
@@ -65,7 +69,7 @@ async function openInput(
     );
   }
   const info: SourceInfo = {
-    path: input.path,
+    path: input.name,
     format: detected,
     encoding: reader.encoding,
     delimiter: reader.delimiter,

@@ -33,6 +33,7 @@ export interface SourceRow {
 }
 
 export interface SourceInfo {
+  /** The path as given; 'stdin' for standard input ('-'), which is how statistics and reject reports name it. */
   path: string;
   format: 'csv' | 'xlsx';
   /**
@@ -70,4 +71,9 @@ export interface OpenSourceOptions {
   format?: 'csv' | 'xlsx';
   /** Read size in bytes (default 64 KiB). Tests use tiny values to split characters across reads. */
   chunkSize?: number;
+  /**
+   * Tests only: read an xlsx that comes as a stream from its first byte (fflate's Unzip, the reader's fallback for a
+   * package whose directory it cannot use) instead of holding it in memory and reading its directory.
+   */
+  streamXlsx?: boolean;
 }

@@ -7,10 +7,11 @@
 // - a regular file: its central directory (at the end) says where each part is; the small parts and
 //   the shared strings are read first by random access, then the sequential pass streams the
 //   sheet. Memory: the shared-string table only, as any xlsx reader needs.
-// - stdin (or a package whose directory uses ZIP64): fflate's streaming `Unzip` from the first
+//   An xlsx from stdin is first held in memory by the source (source.ts), then read this way too.
+// - a package whose directory uses ZIP64: fflate's streaming `Unzip` from the first
 //   byte. A worksheet met before its workbook, rels, shared strings or styles is kept *compressed*
 //   (every worksheet, until the workbook says which comes first) and inflated after the end of the
-//   package. Memory then grows with the compressed sheet: read big files from a path, not stdin.
+//   package. Memory then grows with the compressed sheet.
 //   Unzip finds the end of an entry written with a data descriptor by looking for a signature,
 //   which compressed bytes can contain by chance; the directory path above does not have that risk.
 

@@ -21,11 +21,13 @@ async function readBoth(name: string, bytes: Uint8Array): Promise<{ source: Sour
   const rows = await readAll(source);
   expect(source.sha256()).toBe(createHash('sha256').update(bytes).digest('hex'));
   expect(source.bytesRead()).toBe(bytes.length);
-  for (const chunkSize of [65536, 7]) {
-    const streamed = await openSourceStream('-', [bytes], { chunkSize });
-    expect(streamed.info).toEqual({ ...source.info, path: '-' });
+  // From a stream: held in memory and read by its directory (stdin), or from its first byte (the fallback).
+  for (const [chunkSize, streamXlsx] of [[65536, false], [7, false], [65536, true], [7, true]] as const) {
+    const streamed = await openSourceStream('-', [bytes], { chunkSize, streamXlsx });
+    expect(streamed.info).toEqual({ ...source.info, path: 'stdin' });
     expect(await readAll(streamed)).toEqual(rows);
     expect(streamed.sha256()).toBe(source.sha256());
+    expect(streamed.bytesRead()).toBe(bytes.length);
   }
   return { source, rows };
 }
@@ -266,6 +268,7 @@ describe('XLSX parts and cell types (hand-written packages)', () => {
     const truncated = bytes.subarray(0, Math.floor(bytes.length / 2));
     expect(await formatError(openSource(folder.file('cut.xlsx', truncated)).then(readAll))).toContain('cut.xlsx');
     expect(await formatError(openSourceStream('-', [truncated]).then(readAll))).toContain('stdin');
+    expect(await formatError(openSourceStream('-', [truncated], { streamXlsx: true }).then(readAll))).toContain('stdin');
     expect(await formatError(openSource(folder.file('text.xlsx', 'NOM;PRENOM\n')))).toContain('text.xlsx');
     const notXlsx = zipSync({ 'readme.txt': strToU8('hello') });
     expect(await formatError(openSource(folder.file('other.xlsx', notXlsx)))).toContain('other.xlsx');
@@ -274,6 +277,7 @@ describe('XLSX parts and cell types (hand-written packages)', () => {
     for (const read of [
       () => openSource(folder.file('bad.xlsx', zipPackage({ sheets: [badXml] }))).then(readAll),
       () => openSourceStream('-', [zipPackage({ sheets: [badXml] })]).then(readAll),
+      () => openSourceStream('-', [zipPackage({ sheets: [badXml] })], { streamXlsx: true }).then(readAll),
     ]) {
       const message = await formatError(read());
       expect(message).toMatch(/worksheets\/sheet1\.xml is not well-formed XML \(near row 3\)/);
