@@ -2,6 +2,7 @@
 
 import { isIP } from 'node:net';
 import { VigieError } from './errors.js';
+import { normalizeBucketBaseUrl } from './lookup/protocol.js';
 
 /** Token bucket of `/v1/evaluate` per client address: `burst` guesses at once, refilled at `refillPerSecond`. */
 export interface RateLimitConfig {
@@ -32,7 +33,16 @@ export interface Config {
   readonly adminToken: string | null;
   /** The built portal: VIGIE_PORTAL_DIR, else "default" (the package's dist/web); "off" serves the API alone. */
   readonly portal: { readonly dir: string } | 'default' | 'off';
+  /** VIGIE_BUCKET_BASE_URL: where `vigie export`'s tree is served (a CDN), announced in GET /v1/index; null: the API. */
+  readonly bucketBaseUrl: string | null;
+  /** Shared rate limits across replicas (VIGIE_REDIS_URL, redis:// or rediss://); null keeps them in this process. */
+  readonly redisUrl: string | null;
+  /** What the rate limits do while Redis cannot be reached (VIGIE_REDIS_FAILURE, default "closed": refuse with 503). */
+  readonly redisFailure: RedisFailurePolicy;
 }
+
+/** "closed" refuses evaluations while the shared budget cannot be checked; "open" falls back to this replica's own buckets. */
+export type RedisFailurePolicy = 'closed' | 'open';
 
 /** A person checking a few identifiers, retrying a typo or two, stays well inside 20 at once and one a second. */
 export const DEFAULT_RATE_LIMIT: RateLimitConfig = { burst: 20, refillPerSecond: 1 };
@@ -57,7 +67,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const adminToken = nonEmpty(env, 'VIGIE_ADMIN_TOKEN') ?? null;
   const portalDir = nonEmpty(env, 'VIGIE_PORTAL_DIR');
   const portal = portalDir === undefined ? 'default' : portalDir.trim().toLowerCase() === 'off' ? 'off' : { dir: portalDir };
-  return { db, keyFile, port, host, trustedProxies, rateLimit, hsts, noticeRateLimit, controllerFile, adminToken, portal };
+  const redisUrl = parseRedisUrl(nonEmpty(env, 'VIGIE_REDIS_URL'));
+  const redisFailure = parseRedisFailure(nonEmpty(env, 'VIGIE_REDIS_FAILURE'));
+  const bucketBaseUrl = parseBucketBaseUrl(nonEmpty(env, 'VIGIE_BUCKET_BASE_URL'));
+  return { db, keyFile, port, host, trustedProxies, rateLimit, hsts, noticeRateLimit, controllerFile, adminToken, portal, bucketBaseUrl, redisUrl, redisFailure };
 }
 
 function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -114,6 +127,17 @@ function parseRateLimit(
   return { burst, refillPerSecond };
 }
 
+/** An absolute http(s) URL without query, fragment or credentials (docs/protocol.md §3), without its trailing slash. */
+function parseBucketBaseUrl(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  try {
+    return normalizeBucketBaseUrl(value.trim());
+  } catch (error) {
+    // The value is not echoed: a URL with credentials in it would put them in a log.
+    throw new VigieError('E_CONFIG', `VIGIE_BUCKET_BASE_URL: ${(error as Error).message} (e.g. https://cdn.example.fr/vigie)`);
+  }
+}
+
 function parseHsts(value: string | undefined): number | null {
   if (value === undefined) return null;
   const v = value.trim().toLowerCase();
@@ -121,4 +145,26 @@ function parseHsts(value: string | undefined): number | null {
   if (v === 'on') return 31_536_000;
   if (!/^\d{1,9}$/.test(v)) throw new VigieError('E_CONFIG', `VIGIE_HSTS expected a max-age in seconds, "on" or "off", got "${value}"`);
   return Number(v);
+}
+
+/** The URL may carry a password: the error names the variable and the expected form, never the value. */
+function parseRedisUrl(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    url = null;
+  }
+  if (url === null || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+    throw new VigieError('E_CONFIG', 'VIGIE_REDIS_URL expected redis://[user:password@]host[:port][/db] or rediss://... (value not shown: it may hold a password)');
+  }
+  return value.trim();
+}
+
+function parseRedisFailure(value: string | undefined): RedisFailurePolicy {
+  if (value === undefined) return 'closed';
+  const v = value.trim().toLowerCase();
+  if (v !== 'closed' && v !== 'open') throw new VigieError('E_CONFIG', `VIGIE_REDIS_FAILURE expected "closed" or "open", got "${value}"`);
+  return v;
 }

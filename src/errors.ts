@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   E_PROTOCOL: 'a protocol message is malformed or fails verification',
   E_PROOF: 'the server proof does not verify',
   E_RATE_LIMITED: 'too many requests',
+  E_RATE_LIMIT_UNAVAILABLE: 'the shared rate-limit store (Redis) cannot be reached: rate-limited requests are refused until it is back',
   E_BAD_REQUEST: 'an HTTP request is malformed or fails its schema',
   E_NOT_FOUND: 'no such resource',
   E_METHOD_NOT_ALLOWED: 'the resource exists but not with this HTTP method',

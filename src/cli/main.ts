@@ -12,6 +12,7 @@ import { serveCommand } from './serve.js';
 import { controllerInitCommand } from './controller.js';
 import { noticesGenerateCommand, noticesSendCommand, noticesStatusCommand } from './notices.js';
 import { reportCommand } from './report.js';
+import { exportCommand } from './export.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -35,6 +36,7 @@ const COMMANDS: Command[] = [
   ingestCommand,
   checkCommand,
   serveCommand,
+  exportCommand,
   breachesCommand,
   controllerInitCommand,
   noticesGenerateCommand,

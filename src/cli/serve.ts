@@ -16,6 +16,7 @@ import { createApp } from '../server/app.js';
 import { CheckCounter } from '../server/admin.js';
 import { loadPortalAssets, type PortalAssets } from '../server/portal.js';
 import { createServerLogger } from '../server/logging.js';
+import type { RedisRateLimits } from '../server/rate-limit/redis-store.js';
 import { loadConfig, loadKey, openStore } from './context.js';
 import { println, type CliIo } from './io.js';
 import type { Command } from './main.js';
@@ -57,6 +58,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const controller: ControllerConfig | null = config.controllerFile === null ? null : loadControllerConfig(config.controllerFile);
   const portal = portalOf(config);
   const store = openStore(config, { mustExist: true });
+  let redis: RedisRateLimits | null = null;
   try {
     const bound = store.getMeta('key_id');
     if (bound !== null && bound !== key.keyId) {
@@ -64,16 +66,19 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     }
     const server = await createVoprfServer(key.secretKey);
     const service = createLookupService({ store, server, keyId: key.keyId });
+    redis = await sharedRateLimits(config, key.secretKey, logger);
     const app = createApp({
       service,
       store,
       logger,
-      rateLimit: config.rateLimit,
+      // With Redis, one budget across every replica; each limiter has a key prefix of its own.
+      rateLimit: redis === null || config.rateLimit === null ? config.rateLimit : redis.store('evaluate', config.rateLimit),
       trustedProxies: config.trustedProxies,
       hsts: config.hsts,
       notices: store,
-      noticeRateLimit: config.noticeRateLimit,
+      noticeRateLimit: redis === null || config.noticeRateLimit === null ? config.noticeRateLimit : redis.store('notice', config.noticeRateLimit),
       controller,
+      bucketBaseUrl: config.bucketBaseUrl,
       ...(portal === undefined ? {} : { portal }),
       ...(config.adminToken === null ? {} : { admin: { token: config.adminToken, store, checks: new CheckCounter() } }),
     });
@@ -92,14 +97,30 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       url: `http://${host}:${port}`,
       portal: portal !== undefined,
       close: () =>
-        (closed ??= app.close().finally(() => {
+        (closed ??= app.close().finally(async () => {
           store.close();
+          await redis?.close();
         })),
     };
   } catch (error) {
     store.close();
+    await redis?.close();
     throw error;
   }
+}
+
+/**
+ * The Redis connection of the rate limits when VIGIE_REDIS_URL is set and a limit is on; null otherwise. Loaded
+ * only then, so that a single-process deployment never loads the client. Waits briefly for the connection: the
+ * first requests would otherwise meet the failure policy; an unreachable Redis does not stop the server (it is
+ * logged, requests get the failure policy's answer, and the connection is retried until it comes back).
+ */
+async function sharedRateLimits(config: Config, secret: Uint8Array, logger: Logger): Promise<RedisRateLimits | null> {
+  if (config.redisUrl === null || (config.rateLimit === null && config.noticeRateLimit === null)) return null;
+  const { createRedisRateLimits } = await import('../server/rate-limit/redis-store.js');
+  const redis = createRedisRateLimits({ url: config.redisUrl, failure: config.redisFailure, secret, logger });
+  await redis.ready(2000);
+  return redis;
 }
 
 /** A lookup client for `vigie check --server URL`: only blinded elements and bucket ids leave this machine. */
@@ -132,7 +153,16 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
     await closeLogger();
     throw error;
   }
-  logger.info({ url: running.url, rateLimit: config.rateLimit, trustedProxies: config.trustedProxies.length, hsts: config.hsts }, 'vigie serve listening');
+  logger.info(
+    {
+      url: running.url,
+      rateLimit: config.rateLimit,
+      rateLimitStore: config.redisUrl === null ? 'memory' : `redis (failure ${config.redisFailure})`,
+      trustedProxies: config.trustedProxies.length,
+      hsts: config.hsts,
+    },
+    'vigie serve listening',
+  );
   println(io.stderr, `vigie serve: listening on ${running.url} (Ctrl-C to stop)`);
   if (!running.portal && config.portal === 'default') println(io.stderr, 'vigie serve: the portal is not built (npm run build): serving the API alone');
   try {

@@ -9,7 +9,7 @@ import { b64uDecode, b64uEncode } from '../crypto/encoding.js';
 import { blind, finalizeBatch, type BlindResult } from '../crypto/voprf-client.js';
 import { deriveEntryKeys, open } from '../crypto/hkdf-seal.js';
 import { BUCKET_DOMAIN, bucketHex, bucketOfPrefix, prefix32 } from './bucket.js';
-import { GCM_TAG_BYTES, MAX_BATCH, TAG_BYTES, type EntryPayload, type LookupTransport, type Manifest } from './protocol.js';
+import { GCM_TAG_BYTES, MAX_BATCH, TAG_BYTES, normalizeBucketBaseUrl, type EntryPayload, type LookupTransport, type Manifest } from './protocol.js';
 
 export interface IdentifierToCheck {
   type: IdentifierType;
@@ -73,6 +73,13 @@ function checkManifest(manifest: Manifest): void {
     Number.isInteger(manifest.entriesPerBucket) &&
     manifest.entriesPerBucket >= 1;
   if (!ok) throw new VigieError('E_PROTOCOL', 'the index manifest is malformed');
+  if (manifest.bucketBaseUrl !== undefined) {
+    try {
+      normalizeBucketBaseUrl(manifest.bucketBaseUrl);
+    } catch (error) {
+      throw new VigieError('E_PROTOCOL', `the index manifest is malformed: ${(error as Error).message}`, { cause: error });
+    }
+  }
 }
 
 /** Finds the entry whose tag matches in a padded bucket and opens it; null when absent. */

@@ -120,7 +120,7 @@ describe('HTTP transport', () => {
     expect(await codeOf(offline.keys())).toBe('E_NETWORK');
   });
 
-  it('fetches buckets from bucketBaseUrl when the manifest has one, else from the API', async () => {
+  it('fetches buckets at {bucketBaseUrl}/v1/indexes/... when the manifest has one, else from the API', async () => {
     const manifest = { indexId: 'ab'.repeat(16), entrySize: 1, entriesPerBucket: 1 } as Manifest;
     const urls: string[] = [];
     const fetchUrl: typeof fetch = async (input) => {
@@ -129,16 +129,42 @@ describe('HTTP transport', () => {
     };
     const t = createHttpTransport({ baseUrl: 'https://api.example.fr/vigie/', fetch: fetchUrl });
     await t.bucket(manifest, '0f');
-    await t.bucket({ ...manifest, bucketBaseUrl: 'https://cdn.example.net/v1/' }, '0f');
-    await t.bucket({ ...manifest, bucketBaseUrl: '/static/v1' }, '0f');
+    await t.bucket({ ...manifest, bucketBaseUrl: 'https://cdn.example.net' }, '0f');
+    await t.bucket({ ...manifest, bucketBaseUrl: 'https://cdn.example.net/vigie/' }, '0f');
     expect(urls).toEqual([
       `https://api.example.fr/vigie/v1/indexes/${manifest.indexId}/buckets/0f`,
       `https://cdn.example.net/v1/indexes/${manifest.indexId}/buckets/0f`,
-      `https://api.example.fr/static/v1/indexes/${manifest.indexId}/buckets/0f`,
+      `https://cdn.example.net/vigie/v1/indexes/${manifest.indexId}/buckets/0f`,
     ]);
-    expect(await codeOf(t.bucket({ ...manifest, bucketBaseUrl: 'javascript:alert(1)' }, '0f'))).toBe('E_PROTOCOL');
+    urls.length = 0;
+    // Nothing is fetched for a bucketBaseUrl that is not an absolute http(s) URL without query, fragment or credentials.
+    for (const bad of ['javascript:alert(1)', 'file:///etc/passwd', 'data:,x', '/static', '//cdn.example.net', 'https://cdn.example.net/?x=1', 'https://cdn.example.net/#f', 'https://u:p@cdn.example.net']) {
+      expect(await codeOf(t.bucket({ ...manifest, bucketBaseUrl: bad }, '0f')), bad).toBe('E_PROTOCOL');
+    }
+    expect(urls).toEqual([]);
     expect(await codeOf(t.bucket({ ...manifest, indexId: '../x' }, '0f'))).toBe('E_PROTOCOL');
     expect(await codeOf(t.bucket(manifest, '0f/../../keys'))).toBe('E_PROTOCOL');
+  });
+
+  it('fetches a bucket the bucket host does not have yet (404) from the API, and nothing else', async () => {
+    const manifest = { indexId: 'cd'.repeat(16), entrySize: 1, entriesPerBucket: 1, bucketBaseUrl: 'https://cdn.example.net' } as Manifest;
+    const urls: string[] = [];
+    const answers: Record<string, number> = { 'cdn.example.net': 404, 'api.example.fr': 200 };
+    const t = createHttpTransport({
+      baseUrl: 'https://api.example.fr',
+      fetch: async (input) => {
+        urls.push(String(input));
+        const status = answers[new URL(String(input)).host]!;
+        return status === 200 ? new Response(new Uint8Array([9])) : error(status, 'E_NOT_FOUND');
+      },
+    });
+    expect([...(await t.bucket(manifest, '0f'))]).toEqual([9]);
+    expect(urls).toEqual([`https://cdn.example.net/v1/indexes/${manifest.indexId}/buckets/0f`, `https://api.example.fr/v1/indexes/${manifest.indexId}/buckets/0f`]);
+    // Any other failure of the bucket host is an error, not a reason to ask elsewhere.
+    answers['cdn.example.net'] = 500;
+    urls.length = 0;
+    expect(await codeOf(t.bucket(manifest, '0f'))).toBe('E_PROTOCOL');
+    expect(urls).toHaveLength(1);
   });
 
   it('refuses a base URL that is not http(s)', () => {

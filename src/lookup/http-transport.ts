@@ -2,7 +2,7 @@
 // blinded elements and bucket ids only. It waits and retries on 429 as Retry-After says, a bounded number of times.
 
 import { VigieError, type ErrorCode } from '../errors.js';
-import type { EvaluateRequest, EvaluateResponse, KeysResponse, LookupTransport, Manifest } from './protocol.js';
+import { normalizeBucketBaseUrl, type EvaluateRequest, type EvaluateResponse, type KeysResponse, type LookupTransport, type Manifest } from './protocol.js';
 
 export interface HttpTransportOptions {
   /** The API's base URL, e.g. "https://vigie.example.fr" (the /v1 paths are appended). */
@@ -51,7 +51,8 @@ export function createHttpTransport(options: HttpTransportOptions): LookupTransp
   const maxRetryAfter = options.maxRetryAfterSeconds ?? 60;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
-  async function request(url: string, init: RequestInit): Promise<Response> {
+  /** `notFoundIsAnswer`: a 404 is returned to the caller instead of thrown (a bucket host that may lag behind). */
+  async function request(url: string, init: RequestInit, notFoundIsAnswer = false): Promise<Response> {
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
@@ -60,7 +61,7 @@ export function createHttpTransport(options: HttpTransportOptions): LookupTransp
       } catch (error) {
         throw new VigieError('E_NETWORK', 'the server cannot be reached', { cause: error });
       }
-      if (response.ok) return response;
+      if (response.ok || (notFoundIsAnswer && response.status === 404)) return response;
       if (response.status === 429) {
         // RFC 6585 §4: wait as Retry-After says; without one, back off 1, 2, 4... seconds.
         const wait = parseRetryAfter(response.headers.get('Retry-After')) ?? 2 ** attempt;
@@ -96,19 +97,19 @@ export function createHttpTransport(options: HttpTransportOptions): LookupTransp
     }
   }
 
-  function bucketUrl(manifest: Manifest, hex: string): string {
+  function bucketPath(manifest: Manifest, hex: string): string {
     if (!INDEX_ID.test(manifest.indexId) || !BUCKET_HEX.test(hex)) throw new VigieError('E_PROTOCOL', 'malformed index or bucket id');
-    const path = `indexes/${manifest.indexId}/buckets/${hex}`;
-    if (manifest.bucketBaseUrl === undefined) return `${baseUrl}/v1/${path}`;
-    // A CDN or object store holding the same tree; a relative bucketBaseUrl is resolved against the API's URL.
-    let root: URL;
+    return `/v1/indexes/${manifest.indexId}/buckets/${hex}`;
+  }
+
+  /** The bucket host the manifest names (a CDN or object store holding `vigie export`'s tree), or null for the API. */
+  function bucketHost(manifest: Manifest): string | null {
+    if (manifest.bucketBaseUrl === undefined) return null;
     try {
-      root = new URL(`${trimSlash(manifest.bucketBaseUrl)}/`, `${baseUrl}/`);
+      return normalizeBucketBaseUrl(manifest.bucketBaseUrl);
     } catch (error) {
-      throw new VigieError('E_PROTOCOL', 'the manifest has a malformed bucketBaseUrl', { cause: error });
+      throw new VigieError('E_PROTOCOL', `the manifest's ${(error as Error).message}`, { cause: error });
     }
-    if (root.protocol !== 'https:' && root.protocol !== 'http:') throw new VigieError('E_PROTOCOL', 'the manifest bucketBaseUrl must be http: or https:');
-    return new URL(path, root).href;
   }
 
   return {
@@ -122,7 +123,16 @@ export function createHttpTransport(options: HttpTransportOptions): LookupTransp
       }),
     async bucket(manifest, hex) {
       // The client checks the size against the manifest (a CDN may compress, so Content-Length proves nothing).
-      const response = await request(bucketUrl(manifest, hex), { headers: { Accept: 'application/octet-stream' } });
+      const path = bucketPath(manifest, hex);
+      const host = bucketHost(manifest);
+      const init = { headers: { Accept: 'application/octet-stream' } };
+      let response = await request(`${host ?? baseUrl}${path}`, init, host !== null);
+      if (response.status === 404) {
+        // The API publishes an index as soon as it is built, possibly before its export reaches the bucket host: the
+        // API holds the same immutable bytes (and sees no more than the bucket host would: the bucket id).
+        await response.body?.cancel().catch(() => undefined);
+        response = await request(`${baseUrl}${path}`, init);
+      }
       try {
         return new Uint8Array(await response.arrayBuffer());
       } catch (error) {

@@ -33,7 +33,11 @@ export interface Manifest {
   entriesPerBucket: number;
   breaches: BreachSummary[];
   createdAt: string;
-  /** Optional base URL of bucket files when they are served elsewhere (a CDN); relative to the API otherwise. */
+  /**
+   * Where the buckets are served when not by the API itself (a CDN, an object store holding `vigie export`'s tree):
+   * an absolute http(s) URL without query or fragment; a bucket is at
+   * `${bucketBaseUrl}/v1/indexes/{indexId}/buckets/{hex}`, as it is at `${baseUrl}/v1/...` on the API.
+   */
   bucketBaseUrl?: string;
 }
 
@@ -60,4 +64,25 @@ export interface LookupTransport {
   index(): Promise<Manifest>;
   evaluate(request: EvaluateRequest): Promise<EvaluateResponse>;
   bucket(manifest: Manifest, hex: string): Promise<Uint8Array>;
+}
+
+/**
+ * Checks a bucketBaseUrl (docs/protocol.md §3) and returns it without trailing slashes, ready for
+ * `${base}/v1/indexes/...`. Absolute http: or https: only: a relative or other-scheme URL (javascript:, file:,
+ * data:) could send the bucket request somewhere the person did not choose; credentials, a query or a fragment
+ * have no place in a public, cacheable URL. Throws a TypeError saying why (the value is public, not personal).
+ */
+export function normalizeBucketBaseUrl(value: string): string {
+  if (typeof value !== 'string') throw new TypeError('bucketBaseUrl must be a string');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError('bucketBaseUrl must be an absolute URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError('bucketBaseUrl must be an http: or https: URL');
+  if (url.username !== '' || url.password !== '') throw new TypeError('bucketBaseUrl must not hold credentials');
+  // `new URL` drops an empty "?" or "#": look at the text itself.
+  if (value.includes('?') || value.includes('#')) throw new TypeError('bucketBaseUrl must have no query and no fragment');
+  return url.href.replace(/\/+$/, '');
 }

@@ -49,6 +49,11 @@ export interface AppOptions {
   portal?: PortalAssets;
   /** The controller's dashboard (/admin), only when an administration token is configured. */
   admin?: Omit<AdminOptions, 'controller'>;
+  /**
+   * Where the buckets are also served (VIGIE_BUCKET_BASE_URL, normalized: see normalizeBucketBaseUrl): announced in
+   * GET /v1/index so that clients fetch buckets there, and allowed in the portal's connect-src. Null: the API only.
+   */
+  bucketBaseUrl?: string | null;
 }
 
 export const BUCKET_CACHE_CONTROL = 'public, max-age=31536000, immutable';
@@ -107,6 +112,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   /** The portal once registered (below), and the not-found answers that are its pages (they carry its headers). */
   let portal: Portal | null = null;
   const portalPages = new WeakSet<FastifyRequest>();
+  let draining = false;
 
   const app = Fastify({
     ...(options.logger === undefined ? {} : { loggerInstance: safeLogger(options.logger) as FastifyBaseLogger }),
@@ -121,7 +127,9 @@ export function createApp(options: AppOptions): FastifyInstance {
     // Our own node:http server, so that a bucket already in memory is answered before Fastify's machinery.
     serverFactory: (handler) => {
       const server = createServer((req, res) => {
-        if (!serveCachedBucket(req, res)) handler(req, res);
+        // While draining (vigie serve stopping) every request goes through Fastify, which answers it with
+        // Connection: close, so that a proxy's kept-alive connections end and the process can exit.
+        if (draining || !serveCachedBucket(req, res)) handler(req, res);
       });
       // Slow clients are cut by these (Node checks them periodically), without a per-socket idle timer to refresh.
       server.keepAliveTimeout = 72_000;
@@ -155,6 +163,10 @@ export function createApp(options: AppOptions): FastifyInstance {
     },
   });
   routeTables.set(app, routes);
+  app.addHook('preClose', (done) => {
+    draining = true;
+    done();
+  });
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD' && method !== 'OPTIONS') routes.push({ method, url: route.url });
   });
@@ -257,7 +269,9 @@ export function createApp(options: AppOptions): FastifyInstance {
       .send(),
   );
 
-  app.get('/healthz', async () => ({ status: 'ok', index: store.manifest() !== null }));
+  // A shared rate-limit store's reachability as last seen (no round trip per probe); absent with in-memory limits.
+  const limiterStatus = limiter?.status?.bind(limiter);
+  app.get('/healthz', async () => ({ status: 'ok', index: (await store.manifest()) !== null, ...(limiterStatus === undefined ? {} : { rateLimit: limiterStatus() }) }));
 
   app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()));
 
@@ -265,7 +279,11 @@ export function createApp(options: AppOptions): FastifyInstance {
 
   app.get('/v1/keys', async (_request, reply) => reply.header('Cache-Control', 'public, max-age=300').send(await service.keys()));
 
-  app.get('/v1/index', async (_request, reply) => reply.header('Cache-Control', 'public, max-age=60').send(await service.index()));
+  const bucketBaseUrl = options.bucketBaseUrl ?? null;
+  app.get('/v1/index', async (_request, reply) => {
+    const manifest = await service.index();
+    return reply.header('Cache-Control', 'public, max-age=60').send(bucketBaseUrl === null ? manifest : { ...manifest, bucketBaseUrl });
+  });
 
   app.get('/v1/breaches', async (_request, reply) =>
     reply.header('Cache-Control', 'public, max-age=60').send({ breaches: store.breaches().map((b) => publicBreach(b, controller)) }),
@@ -276,7 +294,13 @@ export function createApp(options: AppOptions): FastifyInstance {
     if (limiter === null) return true;
     const address = clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], trusted);
     const verdict = await limiter.take(address === null ? 'unknown' : rateLimitKey(address), cost);
+    if (verdict.storeFailure !== undefined) metrics.countRateLimitFailure(request.routeOptions.url ?? UNMATCHED);
     if (verdict.allowed) return true;
+    if (verdict.storeFailure === 'closed') {
+      // Failing closed (issue 7): the shared budget cannot be checked, so no guess is evaluated; RFC 9110 §15.6.4.
+      sendError(reply, new VigieError('E_RATE_LIMIT_UNAVAILABLE', message), { 'Retry-After': String(verdict.retryAfterSeconds) });
+      return false;
+    }
     metrics.countRateLimited(request.routeOptions.url ?? UNMATCHED);
     // RFC 6585 §4: 429 Too Many Requests MAY carry Retry-After; RFC 9110 §10.2.3: delay-seconds, an integer.
     sendError(reply, new VigieError('E_RATE_LIMITED', message), { 'Retry-After': String(verdict.retryAfterSeconds) });
@@ -407,7 +431,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   );
 
   if (options.portal !== undefined) {
-    portal = registerPortal(app, { assets: options.portal, service, store, controller });
+    portal = registerPortal(app, { assets: options.portal, service, store, controller, bucketBaseUrl });
   }
   if (options.admin !== undefined) registerAdmin(app, { ...options.admin, controller: controller ?? undefined });
 

@@ -21,6 +21,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   E_PROTOCOL: 400,
   E_PROOF: 502,
   E_RATE_LIMITED: 429,
+  // Failing closed (issue 7): the server is up but cannot check the budget; 503 with Retry-After (RFC 9110 §15.6.4).
+  E_RATE_LIMIT_UNAVAILABLE: 503,
   E_BAD_REQUEST: 400,
   E_NOT_FOUND: 404,
   E_METHOD_NOT_ALLOWED: 405,

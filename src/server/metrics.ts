@@ -11,6 +11,8 @@ export interface Metrics {
   countEvaluations(elements: number): void;
   /** A request refused by the rate limit. */
   countRateLimited(route: string): void;
+  /** A request whose shared rate-limit store (Redis) could not be asked: the failure policy answered it. */
+  countRateLimitFailure(route: string): void;
   render(): string;
 }
 
@@ -29,6 +31,7 @@ export function createMetrics(): Metrics {
   const requests = new Map<string, number>();
   const latency = new Map<string, Histogram>();
   const rateLimited = new Map<string, number>();
+  const rateLimitFailures = new Map<string, number>();
   let evaluations = 0;
 
   // Label strings are built once per (method, route, status), not per request.
@@ -61,6 +64,10 @@ export function createMetrics(): Metrics {
       const key = `route="${label(route)}"`;
       rateLimited.set(key, (rateLimited.get(key) ?? 0) + 1);
     },
+    countRateLimitFailure(route) {
+      const key = `route="${label(route)}"`;
+      rateLimitFailures.set(key, (rateLimitFailures.get(key) ?? 0) + 1);
+    },
     render() {
       const lines: string[] = [];
       lines.push('# HELP vigie_http_requests_total HTTP requests by method, route pattern and status.');
@@ -80,6 +87,9 @@ export function createMetrics(): Metrics {
       lines.push('# HELP vigie_rate_limited_total Requests refused with 429 by the rate limit.');
       lines.push('# TYPE vigie_rate_limited_total counter');
       for (const [k, v] of rateLimited) lines.push(`vigie_rate_limited_total{${k}} ${v}`);
+      lines.push('# HELP vigie_rate_limit_store_failures_total Requests whose shared rate-limit store (Redis) could not be asked.');
+      lines.push('# TYPE vigie_rate_limit_store_failures_total counter');
+      for (const [k, v] of rateLimitFailures) lines.push(`vigie_rate_limit_store_failures_total{${k}} ${v}`);
       return `${lines.join('\n')}\n`;
     },
   };

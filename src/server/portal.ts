@@ -131,6 +131,8 @@ export interface PortalOptions {
   service: Pick<LookupService, 'keys'>;
   store: Pick<SqliteStore, 'breaches' | 'manifest'>;
   controller: ControllerConfig | null;
+  /** The bucket host GET /v1/index announces (VIGIE_BUCKET_BASE_URL), whose origin the check may connect to. */
+  bucketBaseUrl?: string | null;
 }
 
 /** What the server's not-found handler asks of the portal: a page for a browser that asked for an unknown address. */
@@ -154,7 +156,7 @@ export function registerPortal(app: FastifyInstance, options: PortalOptions): Po
     const html = renderPage(pageId, lang, { data: dataIn(lang), assets: assets.page, key });
     // Pages change when an index is published or the configuration changes: revalidate, never store in a shared cache.
     reply.header('Cache-Control', 'no-cache').header('Content-Language', lang);
-    const cdn = bucketOrigin(manifest?.bucketBaseUrl);
+    const cdn = bucketOrigin(options.bucketBaseUrl ?? manifest?.bucketBaseUrl);
     if (cdn.length > 0) reply.header('Content-Security-Policy', portalCsp(cdn));
     return send(request, reply, onDemand(Buffer.from(html)), 'text/html; charset=utf-8');
   }

@@ -127,7 +127,15 @@ export const manifestSchema = {
       },
     },
     createdAt: { type: 'string', format: 'date-time' },
-    bucketBaseUrl: { type: 'string', description: 'when present, buckets are at {bucketBaseUrl}/indexes/{indexId}/buckets/{hex}' },
+    bucketBaseUrl: {
+      type: 'string',
+      format: 'uri',
+      pattern: '^https?://[^?#]+$',
+      description:
+        'when present, fetch buckets at {bucketBaseUrl}/v1/indexes/{indexId}/buckets/{hex} (a trailing slash of bucketBaseUrl removed) ' +
+        'instead of from the API: a static host or CDN serving the tree of vigie export. An absolute http(s) URL without query, ' +
+        'fragment or credentials; a client refuses any other. The bytes and the size check are the same.',
+    },
   },
 } as const;
 
