@@ -37,12 +37,14 @@ export function servicesPresent(what: string, missing: string[]): boolean {
   return false;
 }
 
-/** What is missing for tests against the shared Redis (and, with `throwaway`, for redis-server outages). */
-export async function missingRedis(throwaway: boolean): Promise<string[]> {
-  const missing: string[] = [];
-  if (!(await reachable(6379))) missing.push('Redis on 127.0.0.1:6379');
-  if (throwaway && REDIS_SERVER === null) missing.push('redis-server');
-  return missing;
+/** What is missing for tests against the shared Redis on 6379. */
+export async function missingSharedRedis(): Promise<string[]> {
+  return (await reachable(6379)) ? [] : ['Redis on 127.0.0.1:6379'];
+}
+
+/** What is missing to start throwaway Redis servers (outages are played on those). */
+export function missingRedisServer(): string[] {
+  return REDIS_SERVER === null ? ['redis-server (apt-get install redis-server)'] : [];
 }
 
 export function missingNginx(): string[] {

@@ -8,11 +8,11 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { missingRedis, SHARED_REDIS_URL, servicesPresent, startThrowawayRedis, waitFor, type ThrowawayRedis } from '../../../test/deploy/services.js';
+import { missingRedisServer, missingSharedRedis, SHARED_REDIS_URL, servicesPresent, startThrowawayRedis, waitFor, type ThrowawayRedis } from '../../../test/deploy/services.js';
 import { createMemoryRateLimitStore } from './memory-store.js';
 import { createRedisRateLimits, TAKE_SCRIPT, UNAVAILABLE_RETRY_AFTER_SECONDS, type RedisRateLimits, type RedisRateLimitsOptions } from './redis-store.js';
 
-const run = servicesPresent('Redis rate-limit store tests', await missingRedis(true));
+const run = servicesPresent('Redis rate-limit store tests', [...(await missingSharedRedis()), ...missingRedisServer()]);
 
 /** Every test's keys live under one random prefix, deleted at the end: the shared Redis is never flushed. */
 const PREFIX = `vigie-test:${randomBytes(6).toString('hex')}:`;
