@@ -11,9 +11,10 @@ export const breachesCommand: Command = {
   usage: 'vigie breaches [--json]',
   options: { json: { type: 'boolean' } },
   async run({ values }, io) {
-    const store = openStore(loadConfig(io), { mustExist: true });
+    const store = await openStore(loadConfig(io), { mustExist: true });
     try {
-      const breaches = store.breaches().map((b) => ({
+      const indexId = await store.currentIndexId();
+      const breaches = (await store.breaches()).map((b) => ({
         id: b.id,
         title: b.title,
         categories: categoriesOf(b.categories),
@@ -21,10 +22,10 @@ export const breachesCommand: Command = {
         stats: b.stats,
       }));
       if (values['json'] === true) {
-        println(io.stdout, JSON.stringify({ indexId: store.currentIndexId(), breaches }));
+        println(io.stdout, JSON.stringify({ indexId, breaches }));
         return 0;
       }
-      println(io.stdout, `Current index: ${store.currentIndexId() ?? 'none'}`);
+      println(io.stdout, `Current index: ${indexId ?? 'none'}`);
       for (const b of breaches) {
         println(io.stdout, `${b.id}  ${b.title}`);
         if (b.stats !== null) {
@@ -34,7 +35,7 @@ export const breachesCommand: Command = {
       }
       return 0;
     } finally {
-      store.close();
+      await store.close();
     }
   },
 };

@@ -73,7 +73,7 @@ export const checkCommand: Command = {
       throw new VigieError('E_INPUT', `nothing to check: ${reasons}`);
     }
     let client: LookupClient;
-    let close = (): void => {};
+    let close = async (): Promise<void> => {};
     const serverUrl = values['server'];
     if (typeof serverUrl === 'string') {
       // Over HTTP, as a partner application or the web page would: no key, no store on this side.
@@ -82,12 +82,14 @@ export const checkCommand: Command = {
     } else {
       const config = loadConfig(io);
       const key = loadKey(config);
-      const store = openStore(config, { mustExist: true });
-      close = () => store.close();
+      const store = await openStore(config, { mustExist: true });
+      close = async () => {
+        await store.close();
+      };
       try {
         client = createLookupClient({ transport: createLookupService({ store, server: await createVoprfServer(key.secretKey), keyId: key.keyId }) });
       } catch (error) {
-        close();
+        await close();
         throw error;
       }
     }
@@ -118,7 +120,7 @@ export const checkCommand: Command = {
       println(io.stdout, result.found ? `${t.found}.` : `${t.none} ${t.noneMeans}`);
       return 0;
     } finally {
-      close();
+      await close();
     }
   },
 };

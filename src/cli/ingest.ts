@@ -67,7 +67,7 @@ export const ingestCommand: Command = {
     const mapping = typeof values['mapping'] === 'string' ? loadMapping(values['mapping']) : undefined;
     const rejectsPath = typeof values['rejects'] === 'string' ? values['rejects'] : join(dirname(config.db), `${breachId}.rejects.csv`);
 
-    const store = openStore(config);
+    const store = await openStore(config);
     const pool = await createEvaluatorPool({ secretKey: key.secretKey, ...(threads === undefined ? {} : { threads }) });
     const progress = createProgress(progressMode, io);
     const report = openRejectReport(rejectsPath);
@@ -122,7 +122,7 @@ export const ingestCommand: Command = {
     } finally {
       report.close();
       await pool.close();
-      store.close();
+      await store.close();
     }
   },
 };

@@ -6,7 +6,7 @@ import { generateNotices, lastNoticeRun } from '../notices/generate.js';
 import { noticeFigures } from '../notices/figures.js';
 import { createSmtpTransport, sendNotices } from '../notices/send.js';
 import { loadMapping } from '../source/index.js';
-import { loadConfig, loadKey, openStore } from './context.js';
+import { loadConfig, loadKey, openSqliteStore } from './context.js';
 import { println } from './io.js';
 import type { Command } from './main.js';
 import { createProgress, parseProgressMode } from './progress.js';
@@ -51,7 +51,7 @@ export const noticesGenerateCommand: Command = {
     const mapping = typeof values['mapping'] === 'string' ? loadMapping(values['mapping']) : undefined;
     const env = loadConfig(io);
     const key = loadKey(env);
-    const store = openStore(env, { mustExist: true });
+    const store = openSqliteStore(env, { mustExist: true, command: 'vigie notices' });
     const progress = createProgress(progressMode, io);
     try {
       const summary = await generateNotices({
@@ -127,7 +127,7 @@ export const noticesSendCommand: Command = {
     const transport = createSmtpTransport(smtp, connections);
     const env = loadConfig(io);
     const key = loadKey(env);
-    const store = openStore(env, { mustExist: true });
+    const store = openSqliteStore(env, { mustExist: true, command: 'vigie notices' });
     // The e-mails are worded with the configuration `generate` used (kept in the store), unless --controller is given.
     const controller =
       typeof values['controller'] === 'string' ? loadControllerConfig(values['controller']) : (lastNoticeRun(store, breachId)?.controller ?? null);
@@ -191,7 +191,7 @@ export const noticesStatusCommand: Command = {
   async run({ values }, io) {
     const breachId = requireString(values['breach'], '--breach ID');
     const env = loadConfig(io);
-    const store = openStore(env, { mustExist: true });
+    const store = openSqliteStore(env, { mustExist: true, command: 'vigie notices' });
     try {
       if (store.breach(breachId) === null) throw new VigieError('E_BREACH', `breach ${breachId} is not in the store`);
       const figures = noticeFigures(store, breachId);

@@ -3,7 +3,7 @@
 import { loadControllerConfig } from '../controller/config.js';
 import { VigieError } from '../errors.js';
 import { writeReport } from '../report/run.js';
-import { loadConfig, openStore } from './context.js';
+import { loadConfig, openSqliteStore } from './context.js';
 import { println } from './io.js';
 import type { Command } from './main.js';
 
@@ -33,7 +33,7 @@ export const reportCommand: Command = {
     if (phase !== 'initial' && phase !== 'complementary') throw new VigieError('E_USAGE', '--phase must be initial or complementary');
     const delay = values['delay-reason'];
     if (typeof delay === 'string' && delay.trim() === '') throw new VigieError('E_USAGE', '--delay-reason must not be empty');
-    const store = openStore(loadConfig(io), { mustExist: true });
+    const store = openSqliteStore(loadConfig(io), { mustExist: true, command: 'vigie report' });
     try {
       const { dossier, files } = await writeReport({
         store,

@@ -9,6 +9,8 @@ import { parsePort, type Config } from '../config.js';
 import { VigieError } from '../errors.js';
 import { createVoprfServer } from '../crypto/voprf-server.js';
 import { createLookupService } from '../index/lookup-service.js';
+import { SqliteStore } from '../index/sqlite-store.js';
+import type { Store } from '../index/store.js';
 import { createLookupClient, type LookupClient } from '../lookup/index.js';
 import { loadControllerConfig } from '../controller/config.js';
 import type { ControllerConfig } from '../controller/types.js';
@@ -57,10 +59,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // Read before the store is opened: a bad controller.json or a missing build fails fast, naming the file.
   const controller: ControllerConfig | null = config.controllerFile === null ? null : loadControllerConfig(config.controllerFile);
   const portal = portalOf(config);
-  const store = openStore(config, { mustExist: true });
+  const store = await openStore(config, { mustExist: true });
   let redis: RedisRateLimits | null = null;
   try {
-    const bound = store.getMeta('key_id');
+    const bound = await store.getMeta('key_id');
     if (bound !== null && bound !== key.keyId) {
       throw new VigieError('E_KEY_FILE', `the store ${config.db} was built with key ${bound}, but the key file holds key ${key.keyId}`);
     }
@@ -80,7 +82,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       controller,
       bucketBaseUrl: config.bucketBaseUrl,
       ...(portal === undefined ? {} : { portal }),
-      ...(config.adminToken === null ? {} : { admin: { token: config.adminToken, store, checks: new CheckCounter() } }),
+      ...(config.adminToken === null ? {} : { admin: { token: config.adminToken, store: sqliteOnly(store, 'the dashboard (VIGIE_ADMIN_TOKEN)'), checks: new CheckCounter() } }),
     });
     try {
       await app.listen({ port: config.port, host: config.host });
@@ -98,12 +100,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       portal: portal !== undefined,
       close: () =>
         (closed ??= app.close().finally(async () => {
-          store.close();
+          await store.close();
           await redis?.close();
         })),
     };
   } catch (error) {
-    store.close();
+    await store.close();
     await redis?.close();
     throw error;
   }
@@ -200,3 +202,9 @@ export const serveCommand: Command = {
     return serve({ ...config, port, host, controllerFile }, io, untilSignal);
   },
 };
+
+/** The dashboard reads the notice outbox and the dossier log, which live in the SQLite store alone for now. */
+function sqliteOnly(store: Store, what: string): SqliteStore {
+  if (!(store instanceof SqliteStore)) throw new VigieError('E_CONFIG', `${what} runs on a SQLite store only for now: unset it, or set VIGIE_DB to a SQLite file`);
+  return store;
+}

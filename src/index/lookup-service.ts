@@ -14,17 +14,17 @@ import {
   type LookupTransport,
   type Manifest,
 } from '../lookup/protocol.js';
-import type { SqliteStore } from './sqlite-store.js';
+import type { MaybePromise, Store } from './store.js';
 
 export interface LookupServiceOptions {
-  store: SqliteStore;
+  store: Pick<Store, 'manifest' | 'bucket'>;
   server: VoprfServer;
   keyId: string;
 }
 
 export interface LookupService extends LookupTransport {
   /** The bucket bytes of a given index version by hex id, or null when the index or bucket does not exist. */
-  bucketOf(indexId: string, hex: string): Uint8Array | null;
+  bucketOf(indexId: string, hex: string): MaybePromise<Uint8Array | null>;
 }
 
 const ELEMENT_B64U = /^[A-Za-z0-9_-]{43}$/;
@@ -35,26 +35,38 @@ export function createLookupService(options: LookupServiceOptions): LookupServic
     keys: [{ keyId, suite: PROTOCOL_SUITE, mode: 'voprf', publicKey: b64uEncode(server.publicKey) }],
   };
 
-  function currentManifest(): Manifest {
-    const manifest = store.manifest();
+  async function currentManifest(): Promise<Manifest> {
+    const manifest = await store.manifest();
     if (manifest === null) throw new VigieError('E_NO_INDEX', 'no index has been published yet: run "vigie ingest" first');
     return manifest;
   }
 
-  function bucketOf(indexId: string, hex: string): Uint8Array | null {
-    const manifest = store.manifest(indexId);
-    if (manifest === null) return null;
+  // An index version never changes once published: its manifest is kept once read (a few, by id).
+  const manifests = new Map<string, Manifest>();
+  const bucketIn = (manifest: Manifest, hex: string): MaybePromise<Uint8Array | null> => {
     const bucket = parseBucketHex(hex, manifest.bucketBits);
-    if (bucket === null) return null;
-    return store.bucket(indexId, bucket);
+    return bucket === null ? null : store.bucket(manifest.indexId, bucket);
+  };
+
+  function bucketOf(indexId: string, hex: string): MaybePromise<Uint8Array | null> {
+    const known = manifests.get(indexId);
+    if (known !== undefined) return bucketIn(known, hex);
+    const found = store.manifest(indexId);
+    const then = (manifest: Manifest | null): MaybePromise<Uint8Array | null> => {
+      if (manifest === null) return null; // unknown ids are not kept: they would let anyone fill memory
+      if (manifests.size >= 8) manifests.delete(manifests.keys().next().value!);
+      manifests.set(indexId, manifest);
+      return bucketIn(manifest, hex);
+    };
+    return found instanceof Promise ? found.then(then) : then(found);
   }
 
   return {
     keys: async () => keys,
-    index: async () => currentManifest(),
+    index: currentManifest,
     bucketOf,
     async bucket(manifest, hex) {
-      const bytes = bucketOf(manifest.indexId, hex);
+      const bytes = await bucketOf(manifest.indexId, hex);
       if (bytes === null) throw new VigieError('E_PROTOCOL', 'no such bucket in this index');
       return bytes;
     },

@@ -5,9 +5,8 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { VigieError } from '../errors.js';
 import type { Manifest } from '../lookup/protocol.js';
-import type { BreachStats } from './stats.js';
 import { beginSqliteIngest } from './sqlite-ingest.js';
-import type { BreachRecord, IdentifierRow, IngestSession, SealedNotice, Store } from './store.js';
+import { toBreachRecord, type BreachRecord, type BreachRow, type IdentifierRow, type IngestSession, type SealedNotice, type Store } from './store.js';
 
 export type { BreachRecord, IdentifierRow, SealedNotice } from './store.js';
 
@@ -61,16 +60,6 @@ CREATE TABLE IF NOT EXISTS notices (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS notices_by_breach ON notices (breach_id);
 `;
-
-interface BreachRow {
-  num: number;
-  id: string;
-  title: string;
-  categories: number;
-  stats: string | null;
-  created_at: string;
-  updated_at: string;
-}
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -233,16 +222,4 @@ export class SqliteStore implements Store {
   close(): void {
     this.db.close();
   }
-}
-
-function toBreachRecord(row: BreachRow): BreachRecord {
-  return {
-    num: row.num,
-    id: row.id,
-    title: row.title,
-    categories: row.categories,
-    stats: row.stats === null ? null : (JSON.parse(row.stats) as BreachStats),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }

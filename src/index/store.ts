@@ -20,6 +20,29 @@ export interface BreachRecord {
   updatedAt: string;
 }
 
+/** A breaches row as both engines hold it (stats as JSON text). */
+export interface BreachRow {
+  num: number;
+  id: string;
+  title: string;
+  categories: number;
+  stats: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export function toBreachRecord(row: BreachRow): BreachRecord {
+  return {
+    num: row.num,
+    id: row.id,
+    title: row.title,
+    categories: row.categories,
+    stats: row.stats === null ? null : (JSON.parse(row.stats) as BreachStats),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
 /** A sealed notice (DESIGN §5): the id and key come from the person's code, which the store never sees. */
 export interface SealedNotice {
   /** b64u(HKDF-SHA256(code, "vigie/v1/notice-id")), 22 characters. */

@@ -102,7 +102,7 @@ describe('the protocol routes', () => {
     expect(first.headers['content-type']).toBe('application/octet-stream');
     expect(first.headers['cache-control']).toBe(BUCKET_CACHE_CONTROL);
     expect(first.rawPayload).toHaveLength(f.manifest.entrySize * f.manifest.entriesPerBucket);
-    expect(Buffer.compare(first.rawPayload, Buffer.from(f.service.bucketOf(f.manifest.indexId, hex)!))).toBe(0);
+    expect(Buffer.compare(first.rawPayload, Buffer.from((await f.service.bucketOf(f.manifest.indexId, hex))!))).toBe(0);
     const etag = first.headers['etag'] as string;
     expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/); // strong: no W/ prefix
 

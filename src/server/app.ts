@@ -9,7 +9,7 @@ import type { RateLimitConfig } from '../config.js';
 import type { ControllerConfig } from '../controller/types.js';
 import { VigieError } from '../errors.js';
 import type { LookupService } from '../index/lookup-service.js';
-import type { SqliteStore } from '../index/sqlite-store.js';
+import type { Store } from '../index/store.js';
 import type { EvaluateRequest, Manifest } from '../lookup/protocol.js';
 import { publicBreach } from './breaches.js';
 import { clientAddress, parseCidrs, rateLimitKey } from './client-address.js';
@@ -25,7 +25,7 @@ import { safeLogger } from './logging.js';
 export interface AppOptions {
   service: LookupService;
   /** Breach records (GET /v1/breaches) and manifests by index id. */
-  store: Pick<SqliteStore, 'breaches' | 'manifest'>;
+  store: Pick<Store, 'breaches' | 'manifest'>;
   /** A pino logger (JSON lines); none by default. Request logs carry id, route pattern, status and duration only. */
   logger?: Logger;
   /** Rate limit of /v1/evaluate: a token-bucket configuration, a store of one's own (Redis), or null for none. */
@@ -40,7 +40,7 @@ export interface AppOptions {
   /** Bytes of bucket kept in memory (default 32 MiB); buckets are immutable, so the cache never goes stale. */
   bucketCacheBytes?: number;
   /** Sealed notices (GET /v1/notices/{noticeId}); without them every notice id is unknown. */
-  notices?: Pick<SqliteStore, 'notice' | 'markNoticeOpened'>;
+  notices?: Pick<Store, 'notice' | 'markNoticeOpened'>;
   /** Rate limit of GET /v1/notices/{noticeId}, a budget apart from evaluations (default 10 at once, 1 per 10 s). */
   noticeRateLimit?: RateLimitConfig | RateLimitStore | null;
   /** The controller's configuration: who answers for the breach (GET /v1/breaches, the portal's wording). */
@@ -231,7 +231,7 @@ export function createApp(options: AppOptions): FastifyInstance {
 
   app.setErrorHandler((error: FastifyError, _request, reply) => sendError(reply, error));
 
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler(async (request, reply) => {
     // RFC 9110 §15.5.6: a known resource asked with another method is 405 with an Allow header.
     const path = request.url.split('?')[0] ?? '';
     const allowed = routes.filter((r) => patternMatches(r.url, path)).map((r) => r.method);
@@ -242,7 +242,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     // A person who mistyped an address gets a page with the way back, not a JSON error.
     if (portal !== null && request.method === 'GET' && !path.startsWith('/v1/') && /text\/html/.test(request.headers.accept ?? '')) {
       portalPages.add(request);
-      return reply.code(404).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(portal.notFoundPage(path));
+      return reply.code(404).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(await portal.notFoundPage(path));
     }
     return sendError(reply, new VigieError('E_NOT_FOUND', 'no such resource'));
   });
@@ -286,7 +286,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   });
 
   app.get('/v1/breaches', async (_request, reply) =>
-    reply.header('Cache-Control', 'public, max-age=60').send({ breaches: store.breaches().map((b) => publicBreach(b, controller)) }),
+    reply.header('Cache-Control', 'public, max-age=60').send({ breaches: (await store.breaches()).map((b) => publicBreach(b, controller)) }),
   );
 
   /** Takes `cost` tokens for the client's address; false (and a 429 sent) when the budget is spent. */
@@ -312,10 +312,10 @@ export function createApp(options: AppOptions): FastifyInstance {
   app.get<{ Params: { noticeId: string } }>('/v1/notices/:noticeId', { schema: { params: noticeParamsSchema } }, async (request, reply) => {
     if (!(await withinLimit(noticeLimiter, request, reply, 1, 'too many notice look-ups from this address: retry later'))) return reply;
     const { noticeId } = request.params;
-    const sealed = options.notices?.notice(noticeId) ?? null;
+    const sealed = (await options.notices?.notice(noticeId)) ?? null;
     if (sealed === null) throw new VigieError('E_NOT_FOUND', 'no such notice');
     // Counted for the controller's "opened on the portal" figure: the id only, no time, no address (DESIGN §5).
-    options.notices!.markNoticeOpened(noticeId);
+    await options.notices!.markNoticeOpened(noticeId);
     return reply
       .header('Cache-Control', 'no-store')
       .type('application/octet-stream')
@@ -372,10 +372,10 @@ export function createApp(options: AppOptions): FastifyInstance {
   const bucketCacheBytes = options.bucketCacheBytes ?? 32 * 1024 * 1024;
   let cachedBytes = 0;
 
-  function manifestOf(indexId: string): Manifest | null {
+  async function manifestOf(indexId: string): Promise<Manifest | null> {
     let manifest = manifests.get(indexId);
     if (manifest === undefined) {
-      const found = store.manifest(indexId);
+      const found = await store.manifest(indexId);
       if (found === null) return null; // unknown ids are not cached: they would let anyone fill memory
       manifest = found;
       manifests.set(indexId, manifest);
@@ -383,7 +383,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     return manifest;
   }
 
-  function bucketOf(indexId: string, hex: string): CachedBucket | null {
+  async function bucketOf(indexId: string, hex: string): Promise<CachedBucket | null> {
     const key = `${indexId}/buckets/${hex}`; // the URL after BUCKET_PREFIX, so the fast path looks it up as is
     const hit = bucketCache.get(key);
     if (hit !== undefined) {
@@ -391,7 +391,7 @@ export function createApp(options: AppOptions): FastifyInstance {
       bucketCache.set(key, hit);
       return hit;
     }
-    const bytes = service.bucketOf(indexId, hex);
+    const bytes = await service.bucketOf(indexId, hex);
     if (bytes === null) return null;
     const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     // A strong validator (RFC 9110 §8.8.3): a digest of the bytes, which never change for a given URL.
@@ -421,8 +421,8 @@ export function createApp(options: AppOptions): FastifyInstance {
     { schema: { params: bucketParamsSchema } },
     async (request: FastifyRequest<{ Params: { indexId: string; hex: string } }>, reply) => {
       const { indexId, hex } = request.params;
-      if (manifestOf(indexId) === null) throw new VigieError('E_UNKNOWN_INDEX', 'no such index: fetch GET /v1/index again');
-      const bucket = bucketOf(indexId, hex);
+      if ((await manifestOf(indexId)) === null) throw new VigieError('E_UNKNOWN_INDEX', 'no such index: fetch GET /v1/index again');
+      const bucket = await bucketOf(indexId, hex);
       if (bucket === null) throw new VigieError('E_NOT_FOUND', 'no such bucket in this index');
       reply.header('Cache-Control', BUCKET_CACHE_CONTROL).header('ETag', bucket.etag);
       if (noneMatch(request.headers['if-none-match'], bucket.etag)) return reply.code(304).send();

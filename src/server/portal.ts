@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ControllerConfig } from '../controller/types.js';
 import { VigieError } from '../errors.js';
 import type { LookupService } from '../index/lookup-service.js';
-import type { SqliteStore } from '../index/sqlite-store.js';
+import type { Store } from '../index/store.js';
 import type { Lang } from '../i18n/categories.js';
 import { renderNotFoundPage, renderPage, type PageAssets } from '../web/pages.js';
 import { buildPortalData } from '../web/portal-data.js';
@@ -129,7 +129,7 @@ function onDemand(body: Buffer): (coding: keyof Encoded) => Buffer {
 export interface PortalOptions {
   assets: PortalAssets;
   service: Pick<LookupService, 'keys'>;
-  store: Pick<SqliteStore, 'breaches' | 'manifest'>;
+  store: Pick<Store, 'breaches' | 'manifest'>;
   controller: ControllerConfig | null;
   /** The bucket host GET /v1/index announces (VIGIE_BUCKET_BASE_URL), whose origin the check may connect to. */
   bucketBaseUrl?: string | null;
@@ -138,22 +138,22 @@ export interface PortalOptions {
 /** What the server's not-found handler asks of the portal: a page for a browser that asked for an unknown address. */
 export interface Portal {
   /** The HTML of the not-found page in the address's language (English under /en/). */
-  notFoundPage(path: string): string;
+  notFoundPage(path: string): Promise<string>;
 }
 
 export function registerPortal(app: FastifyInstance, options: PortalOptions): Portal {
   const { assets, service, store, controller } = options;
   const config = { portal: true };
-  const dataIn = (lang: Lang) => buildPortalData(lang, store.breaches().map((record) => publicBreach(record, controller)), controller);
+  const dataIn = async (lang: Lang) => buildPortalData(lang, (await store.breaches()).map((record) => publicBreach(record, controller)), controller);
 
   async function page(pageId: PageId, lang: Lang, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const manifest = store.manifest();
+    const manifest = await store.manifest();
     let key: { keyId: string; publicKey: string; indexId: string } | null = null;
     if (manifest !== null && pageId === 'technical') {
       const published = (await service.keys()).keys.find((k) => k.keyId === manifest.keyId);
       if (published !== undefined) key = { keyId: published.keyId, publicKey: published.publicKey, indexId: manifest.indexId };
     }
-    const html = renderPage(pageId, lang, { data: dataIn(lang), assets: assets.page, key });
+    const html = renderPage(pageId, lang, { data: await dataIn(lang), assets: assets.page, key });
     // Pages change when an index is published or the configuration changes: revalidate, never store in a shared cache.
     reply.header('Cache-Control', 'no-cache').header('Content-Language', lang);
     const cdn = bucketOrigin(options.bucketBaseUrl ?? manifest?.bucketBaseUrl);
@@ -186,9 +186,9 @@ export function registerPortal(app: FastifyInstance, options: PortalOptions): Po
   );
 
   return {
-    notFoundPage: (path) => {
+    notFoundPage: async (path) => {
       const lang: Lang = path === '/en' || path.startsWith('/en/') ? 'en' : 'fr';
-      return renderNotFoundPage(lang, { data: dataIn(lang), assets: assets.page, key: null });
+      return renderNotFoundPage(lang, { data: await dataIn(lang), assets: assets.page, key: null });
     },
   };
 }
