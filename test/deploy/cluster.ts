@@ -4,15 +4,26 @@
 // its own handle.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { b64uEncode } from '../../src/crypto/encoding.js';
 import { blind } from '../../src/crypto/voprf-client.js';
 import { freePort, NGINX, reachable, waitFor } from './services.js';
 
-const ROOT = resolve(new URL('../..', import.meta.url).pathname);
+/** The checkout: from test/deploy here, or from dist/test/deploy when bench/replicas.ts runs compiled. */
+function findRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'deploy/nginx.conf')) || !existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the checkout (deploy/nginx.conf) above this module');
+    dir = parent;
+  }
+  return dir;
+}
+const ROOT = findRoot();
 const BIN = join(ROOT, 'bin/vigie.js');
 export const NGINX_CONF = join(ROOT, 'deploy/nginx.conf');
 
@@ -45,6 +56,7 @@ export function buildStore(rows: number): Workspace {
 export interface Replica {
   port: number;
   url: string;
+  pid: number;
   /** Its JSON log lines so far. */
   logs(): Record<string, unknown>[];
   /** Resolves with the exit code (null when killed by a signal). */
@@ -82,6 +94,7 @@ export async function startReplica(ws: Workspace, env: Record<string, string>, p
   return {
     port: chosen,
     url: `http://127.0.0.1:${chosen}`,
+    pid: child.pid!,
     logs: () =>
       out
         .split('\n')
@@ -110,6 +123,8 @@ export function renderNginxConf(template: string, listenPort: number, upstreamPo
 export interface Nginx {
   port: number;
   url: string;
+  /** The master process (its workers are its children). */
+  pid: number;
   /** The access log written so far (nginx buffers it: flushed within a second). */
   accessLog(): string;
   stop(): Promise<void>;
@@ -138,6 +153,7 @@ export async function startNginx(upstreamPorts: number[]): Promise<Nginx> {
   return {
     port,
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     accessLog: () => readFileSync(join(prefix, 'logs/access.log'), 'utf8'),
     async stop() {
       if (!gone) child.kill('SIGQUIT'); // graceful: workers finish their requests
