@@ -126,7 +126,9 @@ export function createApp(options: AppOptions): FastifyInstance {
     forceCloseConnections: 'idle',
     // Our own node:http server, so that a bucket already in memory is answered before Fastify's machinery.
     serverFactory: (handler) => {
-      const server = createServer((req, res) => {
+      // Node checks headersTimeout and requestTimeout on a timer, every 30 s by default: a slowloris then held a
+      // connection for up to 40 s. Checked every second, the timeouts below are the bound (test/attack/slow-requests).
+      const server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
         // While draining (vigie serve stopping) every request goes through Fastify, which answers it with
         // Connection: close, so that a proxy's kept-alive connections end and the process can exit.
         if (draining || !serveCachedBucket(req, res)) handler(req, res);
