@@ -111,7 +111,7 @@ describe('path traversal on static and parameterized routes', () => {
   });
 
   it.each(TRAVERSALS)('answers %s with 400 or 404 and nothing from the disk', async (path) => {
-    for (const headers of [{}, { Accept: 'text/html' }]) {
+    for (const headers of [{}, { Accept: 'text/html' }] as Record<string, string>[]) {
       const r = await raw(path, headers);
       expect([400, 404], `${path} -> ${r.status}`).toContain(r.status);
       for (const secret of secrets) expect(r.body.includes(secret), `${path} leaked ${secret.toString().slice(0, 20)}`).toBe(false);
