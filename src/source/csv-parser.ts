@@ -94,7 +94,11 @@ export class CsvParser {
             if (buf.charCodeAt(eol + 1) === LF) next = eol + 2;
           } else if (!final) break; // an LF may follow in the next piece
         }
-        if (eol > pos) {
+        if (eol - pos > this.maxRecordChars) {
+          // Held to the limit also when the whole line came in one read, so that the verdict does not depend on
+          // where reads happen to cut the file (a file and the same bytes piped through stdin give the same rows).
+          this.reject(line, `line longer than ${this.maxRecordChars} characters`, [], out);
+        } else if (eol > pos) {
           // Cut on the delimiter in place (faster than slice + split, and no quote to care for).
           const cells: string[] = [];
           let from = pos;
@@ -125,6 +129,11 @@ export class CsvParser {
         continue;
       }
       if (parsed.kind === 'need') break; // unreachable: a forced parse always ends
+      if (parsed.end - pos > this.maxRecordChars) {
+        // As above: a long record is an error whether or not one read held it whole.
+        pos = this.recover(buf, pos, line, `record longer than ${this.maxRecordChars} characters`, parsed.fields, out);
+        continue;
+      }
       const error = this.accept(parsed.fields, line, parsed.breaks > 0, parsed.quoteError, out);
       if (error !== undefined) {
         pos = this.recover(buf, pos, line, error, parsed.fields, out);
