@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVoprfServer } from '../src/crypto/voprf-server.js';
+import type { IngestSummary } from '../src/index/ingest.js';
 import { createLookupService } from '../src/index/lookup-service.js';
 import { SqliteStore } from '../src/index/sqlite-store.js';
 import { createLookupClient } from '../src/lookup/index.js';
@@ -24,29 +25,8 @@ interface Run {
   stderr: string;
 }
 
-interface FileStats {
-  name: string;
-  sha256: string;
-  bytes: number;
-  format: string;
-  encoding: string | null;
-  rowsRead: number;
-}
-
-interface Summary {
-  rowsRead: number;
-  rowsIndexed: number;
-  rowsRejected: number;
-  identifiers: Record<string, number>;
-  persons: number;
-  nirKeyMissing: number;
-  nirKeyWrong: number;
-  evaluations: number;
-  rejectReasons: Record<string, number>;
-  fieldIssues: Record<string, number>;
-  unmappedColumns: string[];
-  files: FileStats[];
-}
+/** What `vigie ingest --json` prints: the summary without its manifest (and a few more fields). */
+type Summary = Omit<IngestSummary, 'manifest'>;
 
 let ws: Workspace;
 let leak: string;
