@@ -94,6 +94,16 @@ async function measure(nginx: Nginx, replicas: Replica[], upstream: number, body
   };
 }
 
+/** Peak resident memory of a process in MiB (VmHWM), or null once it is gone. */
+function peakRssMiB(pid: number): number | null {
+  try {
+    const kib = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib === undefined ? null : Math.round(Number(kib) / 1024);
+  } catch {
+    return null;
+  }
+}
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor((s.length - 1) / 2)]!;
@@ -139,11 +149,13 @@ async function main(): Promise<void> {
       oneReplica: { rps: rps1, cpuUsPerRequest: of(1).at(-1)?.cpuUsPerRequest },
       twoReplicas: { rps: rps2, cpuUsPerRequest: of(2).at(-1)?.cpuUsPerRequest },
       ratio: +(rps2 / rps1).toFixed(3),
+      replicaPeakRssMiB: replicas.map((r) => peakRssMiB(r.pid)),
       failures,
       runs,
     };
     console.log(`\nevaluate through nginx: 1 replica ${rps1}/s, 2 replicas ${rps2}/s: ratio ${report.ratio} (goal >= 1.8)`);
     console.log(`${availableParallelism()} CPUs, load average ${loadBefore.toFixed(2)} before, ${report.machine.loadAfter!.toFixed(2)} after; non-2xx or errors: ${failures}`);
+    console.log(`replicas' peak RSS: ${report.replicaPeakRssMiB.map((m) => `${m} MiB`).join(', ')}`);
     const out = resolve('bench/out');
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'replicas.json'), `${JSON.stringify(report, null, 2)}\n`);
