@@ -57,6 +57,9 @@ export const ingestCommand: Command = {
     if (positionals.length === 0) throw new VigieError('E_USAGE', 'give at least one FILE to ingest ("-" reads standard input)');
     // Standard input can be read once: a second "-" would find it empty and count no row.
     if (positionals.filter((p) => p === '-').length > 1) throw new VigieError('E_USAGE', '"-" (standard input) can be given once');
+    if (positionals.includes('-') && process.stdin.isTTY === true) {
+      throw new VigieError('E_USAGE', '"-" reads standard input, which is a terminal here: pipe the file in (vigie ingest - ... < leak.csv)');
+    }
     const threads = values['threads'] === undefined ? undefined : Number(values['threads']);
     if (threads !== undefined && (!Number.isInteger(threads) || threads < 0 || threads > 64)) {
       throw new VigieError('E_USAGE', '--threads expects a whole number from 0 to 64');
