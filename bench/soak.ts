@@ -95,6 +95,8 @@ interface Window {
   heapMiB: number;
   /** Server CPU over the window, in cores (1.0 = one core busy). */
   cpuCores: number;
+  /** This process's CPU (the load generator) over the window: near a core, it is the bottleneck, not the server. */
+  clientCores: number;
 }
 
 const quantile = (sorted: number[], q: number): number => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
@@ -116,6 +118,7 @@ async function fixedRate(port: number, body: string, rate: number, seconds: numb
   let counts = { ok: 0, non2xx: 0, errors: 0 };
   let settled: Promise<void>[] = [];
   let before = await sample(child);
+  let beforeClient = process.cpuUsage();
   let beforeMs = performance.now();
   const start = performance.now() + 100;
 
@@ -162,6 +165,7 @@ async function fixedRate(port: number, body: string, rate: number, seconds: numb
       const at = (i + 1) / rate;
       const report = Promise.all(closing.settled).then(async () => {
         const now = await sample(child);
+        const client = process.cpuUsage(beforeClient);
         const nowMs = performance.now();
         const sorted = closing.latencies.sort((a, b) => a - b);
         const window: Window = {
@@ -174,8 +178,10 @@ async function fixedRate(port: number, body: string, rate: number, seconds: numb
           rssMiB: round(now.rss / 2 ** 20, 1),
           heapMiB: round(now.heapUsed / 2 ** 20, 1),
           cpuCores: round((now.cpu - before.cpu) / 1000 / (nowMs - beforeMs)),
+          clientCores: round((client.user + client.system) / 1000 / (nowMs - beforeMs)),
         };
         before = now;
+        beforeClient = process.cpuUsage();
         beforeMs = nowMs;
         windows.push(window);
         console.log(row(window));
@@ -189,10 +195,10 @@ async function fixedRate(port: number, body: string, rate: number, seconds: numb
   return windows.sort((a, b) => a.at - b.at);
 }
 
-const HEADER = '| t (s) | sent | 2xx | non-2xx | errors | p50 (ms) | p99 (ms) | max (ms) | RSS (MiB) | heap (MiB) | server CPU (cores) |';
-const RULE = '|---|---|---|---|---|---|---|---|---|---|---|';
+const HEADER = '| t (s) | sent | 2xx | non-2xx | errors | p50 (ms) | p99 (ms) | max (ms) | RSS (MiB) | heap (MiB) | server CPU (cores) | load generator CPU (cores) |';
+const RULE = '|---|---|---|---|---|---|---|---|---|---|---|---|';
 const row = (w: Window): string =>
-  `| ${w.at} | ${w.sent} | ${w.ok} | ${w.non2xx} | ${w.errors} | ${w.p50} | ${w.p99} | ${w.max} | ${w.rssMiB} | ${w.heapMiB} | ${w.cpuCores} |`;
+  `| ${w.at} | ${w.sent} | ${w.ok} | ${w.non2xx} | ${w.errors} | ${w.p50} | ${w.p99} | ${w.max} | ${w.rssMiB} | ${w.heapMiB} | ${w.cpuCores} | ${w.clientCores} |`;
 
 async function main(): Promise<void> {
   const minutes = Number(values.minutes);
