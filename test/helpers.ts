@@ -51,3 +51,15 @@ export async function synthLeak(
     .map((line) => JSON.parse(line) as TruthPerson);
   return { file, truth, synth };
 }
+
+/** What a person of the truth file would type into a check: every identifier they have. */
+export function truthQuery(p: TruthPerson): { nir: string; email?: string; phone?: string; lastName: string; firstName: string; birthDate: string } {
+  return {
+    nir: p.nir,
+    ...(p.email === null ? {} : { email: p.email }),
+    ...(p.phone === null ? {} : { phone: p.phone }),
+    lastName: p.lastName,
+    firstName: p.firstName,
+    birthDate: p.birthDate,
+  };
+}

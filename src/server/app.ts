@@ -128,11 +128,16 @@ export function createApp(options: AppOptions): FastifyInstance {
     serverFactory: (handler) => {
       // Node checks headersTimeout and requestTimeout on a timer, every 30 s by default: a slowloris then held a
       // connection for up to 40 s. Checked every second, the timeouts below are the bound (test/attack/slow-requests).
-      const server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
+      // Node answers an HTTP/1.1 request without Host (400, RFC 9112 §3.2) and an Expect it cannot meet (417, RFC 9110
+      // §10.1.1) by itself, without the headers every answer carries: these two are answered here instead
+      // (found by test/attack/fuzz-http).
+      const server = createServer({ connectionsCheckingInterval: 1_000, requireHostHeader: false }, (req, res) => {
+        if (req.headers.host === undefined && req.httpVersion === '1.1') return plainError(res, 400, 'the request has no Host header');
         // While draining (vigie serve stopping) every request goes through Fastify, which answers it with
         // Connection: close, so that a proxy's kept-alive connections end and the process can exit.
         if (draining || !serveCachedBucket(req, res)) handler(req, res);
       });
+      server.on('checkExpectation', (_req, res: ServerResponse) => plainError(res, 417, 'the only expectation this server meets is 100-continue'));
       // Slow clients are cut by these (Node checks them periodically), without a per-socket idle timer to refresh.
       server.keepAliveTimeout = 72_000;
       server.headersTimeout = 10_000;
@@ -194,6 +199,14 @@ export function createApp(options: AppOptions): FastifyInstance {
     'Access-Control-Expose-Headers': 'Retry-After, ETag',
   };
   const operatorHeaders: Record<string, string> = { ...common, 'Cross-Origin-Resource-Policy': 'same-origin' };
+
+  /** An error answered below Fastify (see serverFactory), with the operator's headers, then the connection closed. */
+  function plainError(res: ServerResponse, status: number, message: string): void {
+    const body = JSON.stringify(errorBody('E_BAD_REQUEST', message));
+    res.shouldKeepAlive = false;
+    res.writeHead(status, { ...operatorHeaders, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  }
   const portalHeaders: Record<string, string> = {
     ...common,
     'Content-Security-Policy': portalCsp(),

@@ -1,7 +1,7 @@
 // A small real index for the server's tests and benchmark: a CSV of known NIRs written here, ingested through the
 // public ingest path (source, evaluation, index build) into a temporary directory, with the lookup service on top.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeNewKeyFile, type KeyFile } from '../crypto/key-file.js';
@@ -84,4 +84,16 @@ export function sealNotice(store: Pick<SqliteStore, 'putNotices'>, doc: NoticeDo
   const { noticeId, noticeKey } = deriveNoticeKeysSync(code);
   store.putNotices(doc.breach, [{ noticeId, sealed: sealSync(noticeKey, encodeNotice(doc)) }]);
   return formatNoticeCode(code);
+}
+
+/** A portal build in the shape Vite writes it (a manifest naming the entry, hashed assets), for tests without `npm run build`. */
+export function writePortalBuild(dir: string): { script: string; stylesheet: string } {
+  const script = 'assets/main-T3st01.js';
+  const stylesheet = 'assets/main-T3st02.css';
+  mkdirSync(join(dir, '.vite'), { recursive: true });
+  mkdirSync(join(dir, 'assets'), { recursive: true });
+  writeFileSync(join(dir, '.vite', 'manifest.json'), JSON.stringify({ 'main.ts': { file: script, css: [stylesheet], isEntry: true } }));
+  writeFileSync(join(dir, script), 'void 0;\n');
+  writeFileSync(join(dir, stylesheet), 'p{margin:0}');
+  return { script: `/${script}`, stylesheet: `/${stylesheet}` };
 }

@@ -14,12 +14,17 @@ export interface FuzzConfig {
  * still draws its own stream from it); `VIGIE_FUZZ_RUNS` the number of cases (the defaults are at least `minimum`,
  * the figure the issue asks of every CI run; fewer are allowed, with a warning, to replay a case quickly).
  */
-export function fuzzConfig(test: string, defaults: { seed: string; runs: number; minimum: number }): FuzzConfig {
+export function fuzzConfig(
+  test: string,
+  defaults: { seed: string; runs: number; minimum: number; runsVariable?: string; unit?: string },
+): FuzzConfig {
+  const variable = defaults.runsVariable ?? 'VIGIE_FUZZ_RUNS';
+  const unit = defaults.unit ?? 'cases';
   const seed = process.env['VIGIE_FUZZ_SEED'] ?? defaults.seed;
-  const asked = process.env['VIGIE_FUZZ_RUNS'] === undefined ? defaults.runs : Number(process.env['VIGIE_FUZZ_RUNS']);
-  if (!Number.isInteger(asked) || asked < 1) throw new RangeError(`VIGIE_FUZZ_RUNS expected a positive whole number, got ${process.env['VIGIE_FUZZ_RUNS']}`);
+  const asked = process.env[variable] === undefined ? defaults.runs : Number(process.env[variable]);
+  if (!Number.isInteger(asked) || asked < 1) throw new RangeError(`${variable} expected a positive whole number, got ${process.env[variable]}`);
   const runs = asked;
-  if (runs < defaults.minimum) console.warn(`${test}: ${runs} cases, fewer than the ${defaults.minimum} of a CI run`);
-  console.log(`${test}: seed ${JSON.stringify(seed)}, ${runs} cases (replay with VIGIE_FUZZ_SEED=${JSON.stringify(seed)} VIGIE_FUZZ_RUNS=${runs})`);
+  if (runs < defaults.minimum) console.warn(`${test}: ${runs} ${unit}, fewer than the ${defaults.minimum} of a CI run`);
+  console.log(`${test}: seed ${JSON.stringify(seed)}, ${runs} ${unit} (replay with VIGIE_FUZZ_SEED=${JSON.stringify(seed)} ${variable}=${runs})`);
   return { seed, runs, random: createRandom(seed, test) };
 }
