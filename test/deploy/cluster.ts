@@ -40,17 +40,27 @@ function vigie(env: NodeJS.ProcessEnv, ...args: string[]): string {
   return r.stdout;
 }
 
-/** A key and a store holding a synthetic leak of `rows` rows, made with the `vigie` command as an operator would. */
-export function buildStore(rows: number): Workspace {
+/**
+ * A key and a store holding a synthetic leak of `rows` rows, made with the `vigie` command as an operator would:
+ * a SQLite file in a temporary directory, or the PostgreSQL store named by `db`. The persons' truth (one JSON
+ * object per line) stays in the directory as truth.jsonl.
+ */
+export function buildStore(rows: number, db?: string): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'vigie-deploy-'));
-  const db = join(dir, 'vigie.db');
+  const store = db ?? join(dir, 'vigie.db');
   const keyFile = join(dir, 'vigie.key');
-  const env = { PATH: process.env['PATH'], VIGIE_DB: db, VIGIE_KEY_FILE: keyFile };
+  const env = { PATH: process.env['PATH'], VIGIE_DB: store, VIGIE_KEY_FILE: keyFile };
   vigie(env, 'keys', 'generate');
-  vigie(env, 'synth', '--rows', String(rows), '--seed', 'deploy', '--out', join(dir, 'leak.csv'));
-  vigie(env, 'ingest', join(dir, 'leak.csv'), '--breach', 'deploy-test', '--progress', 'none', '--json');
+  vigie(env, 'synth', '--rows', String(rows), '--seed', 'deploy', '--out', join(dir, 'leak.csv'), '--truth', join(dir, 'truth.jsonl'));
+  vigie(env, 'ingest', join(dir, 'leak.csv'), '--breach', 'deploy-test', '--rejects', join(dir, 'rejects.csv'), '--progress', 'none', '--json');
   rmSync(join(dir, 'leak.csv'));
-  return { dir, db, keyFile, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, db: store, keyFile, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** `vigie check --server URL ... --json` as a person's machine would run it: no key, no store, blinded elements only. */
+export function checkThrough(url: string, ...args: string[]): { found: boolean; matches: { type: string }[] } {
+  const out = vigie({ PATH: process.env['PATH'] }, 'check', '--server', url, ...args, '--json');
+  return JSON.parse(out) as { found: boolean; matches: { type: string }[] };
 }
 
 export interface Replica {
