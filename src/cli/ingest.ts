@@ -6,6 +6,7 @@ import { VigieError } from '../errors.js';
 import { createEvaluatorPool } from '../index/evaluator-pool.js';
 import { ingest, type RejectRecord } from '../index/ingest.js';
 import { loadMapping } from '../source/index.js';
+import { isPostgresUrl } from '../index/store.js';
 import { loadConfig, loadKey, openStore } from './context.js';
 import { println } from './io.js';
 import type { Command } from './main.js';
@@ -68,12 +69,15 @@ export const ingestCommand: Command = {
     const config = loadConfig(io);
     const key = loadKey(config);
     const mapping = typeof values['mapping'] === 'string' ? loadMapping(values['mapping']) : undefined;
-    const rejectsPath = typeof values['rejects'] === 'string' ? values['rejects'] : join(dirname(config.db), `${breachId}.rejects.csv`);
+    // Beside a SQLite store; in the working directory when the store is a PostgreSQL URL.
+    const rejectsDir = isPostgresUrl(config.db) ? '.' : dirname(config.db);
+    const rejectsPath = typeof values['rejects'] === 'string' ? values['rejects'] : join(rejectsDir, `${breachId}.rejects.csv`);
 
+    // The report first: a path it cannot write fails before a store connection or worker threads exist.
+    const report = openRejectReport(rejectsPath);
     const store = await openStore(config);
     const pool = await createEvaluatorPool({ secretKey: key.secretKey, ...(threads === undefined ? {} : { threads }) });
     const progress = createProgress(progressMode, io);
-    const report = openRejectReport(rejectsPath);
     try {
       const summary = await ingest({
         store,
