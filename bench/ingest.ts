@@ -4,7 +4,10 @@
 // prints the ratio of CPU time per evaluation (bare loop / whole ingest, every thread counted): it shows how much
 // work beyond the PRF the ingest does, and other jobs on the machine disturb it less than the wall-clock ratio.
 //
-//   npm run bench:ingest -- --rows 491840 [--threads N] [--seed S] [--memory-check]
+//   npm run bench:ingest -- --rows 491840 [--threads N] [--seed S] [--memory-check] [--db postgres://...]
+//
+// With --db, the ingest goes into a fresh schema of that PostgreSQL database (dropped afterwards) instead of a
+// SQLite file.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -15,7 +18,10 @@ import { Worker } from 'node:worker_threads';
 import { writeNewKeyFile } from '../src/crypto/key-file.js';
 import { createEvaluatorPool } from '../src/index/evaluator-pool.js';
 import { ingest } from '../src/index/ingest.js';
+import { PgStore } from '../src/index/pg-store.js';
 import { SqliteStore } from '../src/index/sqlite-store.js';
+import type { Store } from '../src/index/store.js';
+import pg from 'pg';
 import { synthesize } from '../src/synth/index.js';
 
 const { values } = parseArgs({
@@ -27,6 +33,7 @@ const { values } = parseArgs({
     'memory-check': { type: 'boolean', default: false },
     child: { type: 'string' },
     file: { type: 'string' },
+    db: { type: 'string' },
   },
 });
 const threads = Number(values.threads);
@@ -38,7 +45,8 @@ async function ingestOnce(file: string): Promise<Record<string, number>> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const key = writeNewKeyFile(join(dir, 'vigie.key'));
-  const store = new SqliteStore(join(dir, 'vigie.db'));
+  const schema = `vigie_bench_${process.pid}`;
+  const store: Store = values.db === undefined ? new SqliteStore(join(dir, 'vigie.db')) : await PgStore.open(`${values.db}?schema=${schema}`);
   const pool = await createEvaluatorPool({ secretKey: key.secretKey, threads });
   const cpuStart = process.cpuUsage();
   const start = performance.now();
@@ -46,7 +54,13 @@ async function ingestOnce(file: string): Promise<Record<string, number>> {
   const ms = performance.now() - start;
   const cpu = process.cpuUsage(cpuStart);
   await pool.close();
-  store.close();
+  await store.close();
+  if (values.db !== undefined) {
+    const admin = new pg.Client({ connectionString: values.db });
+    await admin.connect();
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.end();
+  }
   rmSync(dir, { recursive: true, force: true });
   return {
     rows: summary.rowsRead,
@@ -88,7 +102,8 @@ async function baseline(seconds: number): Promise<number> {
 }
 
 function child(file: string): Record<string, number> {
-  const run = spawnSync(process.execPath, [new URL(import.meta.url).pathname, '--child', 'ingest', '--file', file, '--threads', String(threads)], {
+  const args = [new URL(import.meta.url).pathname, '--child', 'ingest', '--file', file, '--threads', String(threads), ...(values.db === undefined ? [] : ['--db', values.db])];
+  const run = spawnSync(process.execPath, args, {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 1 << 20,
@@ -120,6 +135,7 @@ if (values.child === 'ingest') {
   const result: Record<string, unknown> = {
     rows,
     threads,
+    store: values.db === undefined ? 'sqlite' : 'postgres',
     bareEvaluationsPerSecond: Math.round(bare),
     bareBefore: Math.round(before),
     bareAfter: Math.round(after),

@@ -92,6 +92,9 @@ async function onCheck(form: HTMLFormElement, event: SubmitEvent): Promise<void>
   if (query.nirKeyStatus === 'wrong') setFieldError('nir', t.errors.nirKey, false);
   setText('check-status', t.checking, false);
   if (button !== null) button.disabled = true;
+  // Fetched at every check, before the answer is known: fetched only on a "found" answer (the complaint form is
+  // offered with it), the chunk's request would tell the server or an observer the result (docs/threat-model.md).
+  void loadComplaint();
   try {
     const result = await client.check(query.identifiers);
     const titles = new Map(result.manifest.breaches.map((b) => [b.id, b.title]));
@@ -184,6 +187,17 @@ function wireComplaint(ctx: ComplaintContext): void {
   });
 }
 
+let complaintChunk: Promise<typeof import('../src/web/complaint.js')> | null = null;
+
+function loadComplaint(): Promise<typeof import('../src/web/complaint.js')> {
+  complaintChunk ??= import('../src/web/complaint.js');
+  // A failed fetch (offline for a moment) is tried again at the next use, not remembered.
+  complaintChunk.catch(() => {
+    complaintChunk = null;
+  });
+  return complaintChunk;
+}
+
 async function makeComplaint(ctx: ComplaintContext): Promise<void> {
   const id = (name: string) => `${ctx.formId}-${name}`;
   const fields = {
@@ -194,7 +208,7 @@ async function makeComplaint(ctx: ComplaintContext): Promise<void> {
     address: valueOf(id('address')),
     court: valueOf(id('court')),
   };
-  const { complaintPdf, missingFields, REQUIRED_FIELDS } = await import('../src/web/complaint.js');
+  const { complaintPdf, missingFields, REQUIRED_FIELDS } = await loadComplaint();
   const missing = missingFields(fields);
   for (const f of REQUIRED_FIELDS) setFieldError(id(f), missing.includes(f) ? t.cMissing : null);
   if (missing.length > 0) {

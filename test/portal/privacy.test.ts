@@ -99,6 +99,31 @@ describe.skipIf(!run)('privacy of a check in the browser (Chromium)', () => {
     await context.close();
   });
 
+  it('asks for the same files whether the answer is "found" or not', async () => {
+    // What a check fetches must not depend on its answer: a chunk fetched only for a "found" page (the complaint
+    // letter's) would tell the server, a CDN or an observer of encrypted traffic sizes who is in the file.
+    const requestsOf = async (email: string): Promise<string[]> => {
+      const context = await shared.browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${shared.world.url}/`);
+      const seen: string[] = [];
+      page.on('request', (r) => seen.push(`${r.method()} ${new URL(r.url()).pathname.replace(/\/buckets\/[0-9a-f]+$/, '/buckets/*')}`));
+      await page.fill('#email', email);
+      await page.click('#check-form button[type=submit]');
+      await page.waitForSelector('#result:not([hidden]) .verdict');
+      await page.waitForLoadState('networkidle');
+      await context.close();
+      return seen.sort();
+    };
+    const member = shared.world.member.email!;
+    const stranger = `personne.${Date.now()}@example.org`;
+    expect(shared.world.truth.some((p) => p.email === stranger)).toBe(false);
+    const found = await requestsOf(member);
+    // The complaint chunk is fetched during the check itself, so building a complaint later fetches nothing new.
+    expect(found.some((r) => r.includes('/assets/'))).toBe(true);
+    expect(await requestsOf(stranger)).toEqual(found);
+  });
+
   it('serves every page with a CSP that forbids inline scripts, eval and other origins', async () => {
     const page = await shared.browser.newPage();
     for (const path of ['/', '/avis', '/message-authentique', '/technique', '/en/', '/en/notice', '/en/genuine', '/en/technical']) {
