@@ -14,6 +14,8 @@ import { SqliteStore } from '../src/index/sqlite-store.js';
 import type { IdentifierRow, Store } from '../src/index/store.js';
 import { createLookupClient, type LookupClient } from '../src/lookup/client.js';
 import { canonicalizeQuery } from '../src/identifiers/index.js';
+import { main } from '../src/cli/main.js';
+import { PassThrough } from 'node:stream';
 import { createWorkspace, synthLeak, type TruthPerson, type Workspace } from './helpers.js';
 import { freshSchema, postgresAvailable } from './support/postgres.js';
 
@@ -246,3 +248,44 @@ describe.skipIf(!withPostgres)('PostgreSQL store', () => {
   });
 });
 
+describe.skipIf(!withPostgres)('vigie notices publish', () => {
+  it('copies a breach’s sealed notices from the campaign’s SQLite store into PostgreSQL, and refuses mismatches', async () => {
+    const campaignFile = join(ws.dir, 'campaign.db');
+    const campaign = new SqliteStore(campaignFile);
+    const schema = freshSchema();
+    const target = await PgStore.open(schema.url);
+    try {
+      await ingest({ store: campaign, pool, keyId: ws.key.keyId, breachId: 'lab-b', files: [files.b] });
+      await ingest({ store: target, pool, keyId: ws.key.keyId, breachId: 'lab-b', files: [files.b] });
+      const notices = Array.from({ length: 5 }, (_, i) => ({ noticeId: randomBytes(16).toString('base64url'), sealed: randomBytes(60 + i) }));
+      campaign.replaceNotices('lab-b', notices);
+      const run = async (...argv: string[]): Promise<{ code: number; out: string; err: string }> => {
+        const stdout = new PassThrough();
+        const stderr = new PassThrough();
+        let out = '';
+        let err = '';
+        stdout.on('data', (d: Buffer) => (out += d.toString()));
+        stderr.on('data', (d: Buffer) => (err += d.toString()));
+        const code = await main(argv, { stdout, stderr, env: { VIGIE_DB: schema.url, VIGIE_KEY_FILE: ws.keyFile } });
+        return { code, out, err };
+      };
+      const published = await run('notices', 'publish', '--breach', 'lab-b', '--from', campaignFile, '--json');
+      expect(published.err).toBe('');
+      expect(JSON.parse(published.out)).toEqual({ breachId: 'lab-b', published: 5 });
+      for (const n of notices) expect(Buffer.from((await target.notice(n.noticeId))!)).toEqual(Buffer.from(n.sealed));
+      // A breach the target does not hold, and a campaign store that does not exist, are refused with one line.
+      expect((await run('notices', 'publish', '--breach', 'lab-a', '--from', campaignFile)).code).not.toBe(0);
+      const missing = await run('notices', 'publish', '--breach', 'lab-b', '--from', join(ws.dir, 'absent.db'));
+      expect(missing.code).not.toBe(0);
+      expect(missing.err).toMatch(/no store at/);
+      // The commands that need the SQLite store say so with a PostgreSQL VIGIE_DB.
+      const status = await run('notices', 'status', '--breach', 'lab-b');
+      expect(status.code).not.toBe(0);
+      expect(status.err).toMatch(/SQLite store only/);
+    } finally {
+      campaign.close();
+      await target.close();
+      await schema.drop();
+    }
+  });
+});

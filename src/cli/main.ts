@@ -10,7 +10,7 @@ import { synthCommand } from './synth.js';
 import { breachesCommand } from './breaches.js';
 import { serveCommand } from './serve.js';
 import { controllerInitCommand } from './controller.js';
-import { noticesGenerateCommand, noticesSendCommand, noticesStatusCommand } from './notices.js';
+import { noticesGenerateCommand, noticesPublishCommand, noticesSendCommand, noticesStatusCommand } from './notices.js';
 import { reportCommand } from './report.js';
 import { exportCommand } from './export.js';
 
@@ -42,6 +42,7 @@ const COMMANDS: Command[] = [
   noticesGenerateCommand,
   noticesSendCommand,
   noticesStatusCommand,
+  noticesPublishCommand,
   reportCommand,
 ];
 

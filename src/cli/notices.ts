@@ -1,4 +1,4 @@
-// `vigie notices generate|send|status` (GDPR art. 34): individual notices by letter and e-mail, each exactly once.
+// `vigie notices generate|send|status|publish` (GDPR art. 34): individual notices by letter and e-mail, each exactly once.
 
 import { loadControllerConfig } from '../controller/config.js';
 import { VigieError } from '../errors.js';
@@ -6,7 +6,8 @@ import { generateNotices, lastNoticeRun } from '../notices/generate.js';
 import { noticeFigures } from '../notices/figures.js';
 import { createSmtpTransport, sendNotices } from '../notices/send.js';
 import { loadMapping } from '../source/index.js';
-import { loadConfig, loadKey, openSqliteStore } from './context.js';
+import { SqliteStore } from '../index/sqlite-store.js';
+import { loadConfig, loadKey, openSqliteStore, openStore } from './context.js';
 import { println } from './io.js';
 import type { Command } from './main.js';
 import { createProgress, parseProgressMode } from './progress.js';
@@ -207,6 +208,42 @@ export const noticesStatusCommand: Command = {
       return 0;
     } finally {
       store.close();
+    }
+  },
+};
+
+export const noticesPublishCommand: Command = {
+  name: 'notices publish',
+  summary: 'copy a breach’s sealed notices from the SQLite store of its campaign into the serving store (PostgreSQL)',
+  usage: 'vigie notices publish --breach ID --from SQLITE_FILE [--json]',
+  options: { breach: { type: 'string' }, from: { type: 'string' }, json: { type: 'boolean' } },
+  async run({ values }, io) {
+    const breachId = requireString(values['breach'], '--breach ID');
+    const from = requireString(values['from'], '--from SQLITE_FILE');
+    const env = loadConfig(io);
+    // The campaign (outbox, letters) runs on a SQLite store; the replicas serve notices from the shared store. Only
+    // sealed notices cross: each opens with its letter code alone, which neither store holds (DESIGN §5).
+    const campaign = openSqliteStore({ ...env, db: from }, { mustExist: true, command: 'the --from store' });
+    try {
+      if (campaign.breach(breachId) === null) throw new VigieError('E_BREACH', `breach ${breachId} is not in ${from}`);
+      const target = await openStore(env, { mustExist: true });
+      try {
+        if (target instanceof SqliteStore && target.path === campaign.path) throw new VigieError('E_USAGE', '--from names the store VIGIE_DB already is');
+        if ((await target.breach(breachId)) === null) {
+          throw new VigieError('E_BREACH', `breach ${breachId} is not in ${target.location}: ingest it there first (with the same key)`);
+        }
+        const campaignKey = campaign.getMeta('key_id');
+        const targetKey = await target.getMeta('key_id');
+        if (campaignKey !== targetKey) throw new VigieError('E_KEY_FILE', `${from} was built with key ${campaignKey}, ${target.location} with key ${targetKey}`);
+        const count = await target.replaceNotices(breachId, campaign.sealedNotices(breachId));
+        if (values['json'] === true) println(io.stdout, JSON.stringify({ breachId, published: count }));
+        else println(io.stdout, `Breach ${breachId}: ${n.format(count)} sealed notices published to ${target.location} (the portal's "opened" counts start again).`);
+        return 0;
+      } finally {
+        await target.close();
+      }
+    } finally {
+      campaign.close();
     }
   },
 };

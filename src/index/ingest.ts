@@ -128,11 +128,25 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
 
   // Open every file before taking the write lock, so that an unreadable file fails fast and changes nothing.
   const sources: Source[] = [];
-  for (const file of options.files) sources.push(await openSource(file, options.mapping === undefined ? {} : { mapping: options.mapping }));
-
-  await store.bindKey(keyId);
+  // A source closes itself once read to its end; a failure closes the ones it leaves unread.
+  const closeSources = async (): Promise<void> => {
+    await Promise.all(sources.map((source) => source.close?.().catch(() => undefined)));
+  };
+  try {
+    for (const file of options.files) sources.push(await openSource(file, options.mapping === undefined ? {} : { mapping: options.mapping }));
+    await store.bindKey(keyId);
+  } catch (error) {
+    await closeSources();
+    throw error;
+  }
   const stamp = started.toISOString();
-  const session = await store.beginIngest(breachId, title, stamp);
+  let session;
+  try {
+    session = await store.beginIngest(breachId, title, stamp);
+  } catch (error) {
+    await closeSources();
+    throw error;
+  }
   try {
     const rejectReasons: Record<string, number> = {};
     const fieldIssues: Record<string, number> = {};
@@ -426,6 +440,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     return summary;
   } catch (error) {
     await session.rollback();
+    await closeSources();
     throw error;
   }
 }

@@ -192,6 +192,12 @@ export class SqliteStore implements Store {
     })();
   }
 
+  /** Every sealed notice of a breach, for publishing them to another store. */
+  *sealedNotices(breachId: string): IterableIterator<SealedNotice> {
+    const rows = this.db.prepare('SELECT notice_id, sealed FROM notices WHERE breach_id = ? ORDER BY notice_id').raw(true);
+    for (const [noticeId, sealed] of rows.iterate(breachId) as IterableIterator<[string, Buffer]>) yield { noticeId, sealed };
+  }
+
   /** The sealed bytes of one notice, or null. */
   notice(noticeId: string): Uint8Array | null {
     const row = this.db.prepare('SELECT sealed FROM notices WHERE notice_id = ?').get(noticeId) as { sealed: Buffer } | undefined;
