@@ -160,11 +160,19 @@ function officeDocumentOf(rootRelsXml: string | null): string {
   return relationshipOfType(rels, 'officeDocument')?.target ?? 'xl/workbook.xml';
 }
 
-function textCollector(onText: (text: string) => void): Sink {
+/**
+ * Largest part read whole (workbook, relationships, styles: a few KB in real packages). A zip bomb of 600 KB whose
+ * workbook.xml inflates to 576 MiB otherwise ran into V8's string limit, a RangeError instead of E_SOURCE_FORMAT
+ * (found while fuzzing, test/attack/fuzz-source; the worksheet and the shared strings are streamed, not collected).
+ */
+export const MAX_WHOLE_PART_CHARS = 32 << 20;
+
+function textCollector(name: string, onText: (text: string) => void): Sink {
   const decoder = new TextDecoder('utf-8');
   let text = '';
   return (bytes, final) => {
     text += decoder.decode(bytes, { stream: !final });
+    if (text.length > MAX_WHOLE_PART_CHARS) throw new ZipError(`${name} is larger than ${MAX_WHOLE_PART_CHARS >> 20} MiB (a zip bomb?)`);
     if (final) onText(text);
   };
 }
@@ -189,7 +197,7 @@ class DirectoryDriver implements Driver {
       const entry = directory.get(path);
       if (entry === undefined) return null;
       let text: string | null = null;
-      await readEntry(input, entry, textCollector((t) => (text = t)));
+      await readEntry(input, entry, textCollector(path, (t) => (text = t)));
       return text;
     };
     const workbookPath = officeDocumentOf(await read('_rels/.rels'));
@@ -343,10 +351,10 @@ class StreamDriver implements Driver {
     const sharedStringsPath = this.layout?.sharedStrings ?? 'xl/sharedStrings.xml';
     const stylesPath = this.layout?.styles ?? 'xl/styles.xml';
     if (name === '_rels/.rels' || name === workbookPath || name === relationshipsPath(workbookPath)) {
-      return inflater(name, method, 0, textCollector((text) => this.partRead(name, text, workbookPath)));
+      return inflater(name, method, 0, textCollector(name, (text) => this.partRead(name, text, workbookPath)));
     }
     if (name === stylesPath) {
-      return inflater(name, method, 0, textCollector((text) => (this.numberKinds = parseStyles(name, text))));
+      return inflater(name, method, 0, textCollector(name, (text) => (this.numberKinds = parseStyles(name, text))));
     }
     if (name === sharedStringsPath) {
       const parser = new SharedStringsParser(name);

@@ -10,6 +10,7 @@ import { isVigieError } from '../errors.js';
 import { openSource, openSourceStream } from './source.js';
 import { readAll, tempFolder } from './test-helpers.js';
 import type { Source, SourceRow } from './types.js';
+import { MAX_WHOLE_PART_CHARS } from './xlsx-reader.js';
 
 const folder = tempFolder();
 afterAll(() => folder.remove());
@@ -282,6 +283,19 @@ describe('XLSX parts and cell types (hand-written packages)', () => {
       const message = await formatError(read());
       expect(message).toMatch(/worksheets\/sheet1\.xml is not well-formed XML \(near row 3\)/);
       expect(message).not.toContain('Dupont');
+    }
+  });
+
+  it('fails with E_SOURCE_FORMAT for a zip bomb in a part read whole (found while fuzzing, test/attack/fuzz-source)', async () => {
+    // 33 MiB of white space in workbook.xml compress to a few dozen KB; 576 MiB made a RangeError (V8's string limit).
+    const bomb = zipPackage({ sheets: [worksheet(HEADER_ROW)], workbookPr: ' '.repeat(MAX_WHOLE_PART_CHARS + 1) });
+    expect(bomb.length).toBeLessThan(100_000);
+    for (const read of [
+      () => openSource(folder.file('bomb.xlsx', bomb)).then(readAll),
+      () => openSourceStream('-', [bomb]).then(readAll),
+      () => openSourceStream('-', [bomb], { streamXlsx: true }).then(readAll),
+    ]) {
+      expect(await formatError(read())).toMatch(/xl\/workbook\.xml is larger than 32 MiB/);
     }
   });
 

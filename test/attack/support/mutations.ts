@@ -287,6 +287,15 @@ const PART_MUTATIONS: readonly [number, PartMutation][] = [
     return 'sheet elements with a namespace prefix';
   }],
   [1, (p, r) => {
+    // A part read whole (not streamed) that inflates past the reader's bound for such parts (32 MiB). Rare: each
+    // costs a second of inflating.
+    const name = r.pick(['xl/workbook.xml', 'xl/styles.xml', 'xl/_rels/workbook.xml.rels', '_rels/.rels']);
+    const xml = text(p, name);
+    if (xml === null || !r.chance(0.3)) return 'none';
+    p.set(name, xml.replace(/<\/[A-Za-z:]+>$/, (end) => `${' '.repeat(40 << 20)}${end}`));
+    return `${name} with 40 MiB of white space`;
+  }],
+  [1, (p, r) => {
     // A deflate bomb in miniature: megabytes of white space between two rows, which compress to a few KB.
     const n = r.pick([4_000_000, 12_000_000]);
     const done = replaceOne(p, SHEET, /<\/row>/, r, (end) => `${end}${' '.repeat(n)}`);
