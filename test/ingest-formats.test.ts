@@ -98,4 +98,20 @@ describe('ingest of XLSX, mapped columns and several breaches', () => {
       other.cleanup();
     }
   });
+
+  it('keeps no value of a header row merged with a data row by a stray quote', async () => {
+    // The quote opened in the last header cell closes at the end of the first data row: the row becomes a column name.
+    const file = join(ws.dir, 'merged-header.csv');
+    writeFileSync(
+      file,
+      'NIR;NOM;PRENOM;DATE_NAISSANCE;"COMMENTAIRE\n2900775123456;MARTINEAU;SOLENNE;03/02/1990;jeune.fille@example.fr"\n' +
+        '1850275123456;DUPONT;JEAN;14/07/1985;\n',
+    );
+    const summary = await ingest({ store, pool, keyId: ws.key.keyId, breachId: 'merged', files: [file] });
+    expect(summary.rowsRead).toBe(1);
+    expect(summary.rowsIndexed).toBe(1);
+    const kept = JSON.stringify([summary.unmappedColumns, store.breach('merged')!.stats]);
+    for (const value of ['2900775123456', 'MARTINEAU', 'SOLENNE', '03/02/1990', 'jeune.fille']) expect(kept).not.toContain(value);
+    expect(summary.unmappedColumns).toContain('merged-header.csv: column 5 (its header looks like a value: not kept)');
+  });
 });

@@ -207,7 +207,13 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       };
       const plan = planColumns(source.info.columns);
       const filled = new Array<number>(source.info.columns.length).fill(0);
-      for (const column of source.info.columns) if (column.mappedBy === null) unmapped.push(`${name}: ${column.header}`);
+      // A header row that holds values (a file without headers, or a header merged with a data row by a stray quote)
+      // would put a person's NIR, phone or e-mail into the statistics as column names: such a file's unmapped
+      // columns are named by position instead (DESIGN §1.1: nothing readable at rest).
+      const headersHoldValues = source.info.columns.some((column) => looksLikeValue(column.header));
+      const headerOf = (column: SourceColumn): string =>
+        column.mappedBy === null && headersHoldValues ? `column ${column.index + 1} (its header looks like a value: not kept)` : column.header;
+      for (const column of source.info.columns) if (column.mappedBy === null) unmapped.push(`${name}: ${headerOf(column)}`);
       let fileRows = 0;
 
       for await (const rows of source.rows()) {
@@ -345,7 +351,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       source.info.columns.forEach((column, c) =>
         columns.push({
           file: name,
-          header: column.header,
+          header: headerOf(column),
           field: column.field,
           category: column.category,
           mappedBy: column.mappedBy,
@@ -470,6 +476,12 @@ function planColumns(columns: readonly SourceColumn[]): ColumnPlan {
     birthDate: of('birthDate'),
     postcode: of('postcode'),
   };
+}
+
+/** Whether a header cell looks like a person's value rather than a column name: an e-mail, or six digits or more
+ * (a NIR, a phone number, a date). */
+export function looksLikeValue(header: string): boolean {
+  return header.includes('@') || header.replace(/\D/g, '').length >= 6;
 }
 
 function firstFilled(cells: readonly string[], indexes: readonly number[]): number | null {
