@@ -41,11 +41,14 @@ const number = new Intl.NumberFormat('en-US');
 export function createProgress(mode: ProgressMode, io: CliIo, intervalMs = mode === 'json' ? 1000 : 100): ProgressReporter {
   let last = 0;
   let lastLine = '';
+  let lastPhase = '';
   return {
     update(p) {
       const now = Date.now();
-      if (now - last < intervalMs && p.phase !== 'done') return;
+      // Throttled, except a change of phase: a reader (a script, a supervisor) must see every phase begin.
+      if (now - last < intervalMs && p.phase === lastPhase && p.phase !== 'done') return;
       last = now;
+      lastPhase = p.phase;
       const rate = p.elapsedMs > 0 ? (p.done / p.elapsedMs) * 1000 : 0;
       const fraction =
         p.total !== null && p.total > 0
