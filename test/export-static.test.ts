@@ -24,7 +24,7 @@ import type { Manifest } from '../src/lookup/protocol.js';
 import { createApp } from '../src/server/app.js';
 import { createServerLogger } from '../src/server/logging.js';
 import { launchBrowser } from '../src/server/portal-fixture.js';
-import { createWorkspace, synthLeak, type TruthPerson, type Workspace } from './helpers.js';
+import { codeOf, createWorkspace, synthLeak, truthQuery, type TruthPerson, type Workspace } from './helpers.js';
 import { browserAvailable } from './portal/harness.js';
 
 const run = promisify(execFile);
@@ -111,24 +111,8 @@ async function apiBucketGets(server: RunningServer): Promise<number> {
     .reduce((n, line) => n + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isVigieError(error)) return error.code;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
-const queryOf = (p: TruthPerson) => ({
-  nir: p.nir,
-  ...(p.email === null ? {} : { email: p.email }),
-  ...(p.phone === null ? {} : { phone: p.phone }),
-  lastName: p.lastName,
-  firstName: p.firstName,
-  birthDate: p.birthDate,
-});
+const queryOf = truthQuery;
 const strangers = Array.from({ length: 12 }, (_, i) => ({ email: `personne.${i}@exemple.invalid`, phone: `06 00 00 00 ${String(i).padStart(2, '0')}` }));
 const answers = (r: CheckResult) => r.results.map(({ type, found, breaches }) => ({ type, found, breaches }));
 

@@ -7,7 +7,6 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVoprfServer } from '../src/crypto/voprf-server.js';
 import { writeNewKeyFile } from '../src/crypto/key-file.js';
-import { isVigieError } from '../src/errors.js';
 import { createEvaluatorPool, type EvaluatorPool } from '../src/index/evaluator-pool.js';
 import { exportIndex, type ExportSource } from '../src/index/export.js';
 import { ingest } from '../src/index/ingest.js';
@@ -16,7 +15,7 @@ import { SqliteStore } from '../src/index/sqlite-store.js';
 import { bucketHex } from '../src/lookup/bucket.js';
 import type { KeysResponse, Manifest } from '../src/lookup/protocol.js';
 import { createApp } from '../src/server/app.js';
-import { createWorkspace, synthLeak, type TruthPerson, type Workspace } from './helpers.js';
+import { codeOf, createWorkspace, synthLeak, type TruthPerson, type Workspace } from './helpers.js';
 
 let ws: Workspace;
 let store: SqliteStore;
@@ -44,15 +43,6 @@ function filesUnder(dir: string): string[] {
   return found.sort();
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isVigieError(error)) return error.code;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function ingestBreach(breachId: string, file: string): Promise<string> {
   return (await ingest({ store, pool, keyId: ws.key.keyId, breachId, files: [file] })).indexId;

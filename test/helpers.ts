@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeNewKeyFile, type KeyFile } from '../src/crypto/key-file.js';
+import { isVigieError } from '../src/errors.js';
 import { synthesize, type SynthSummary } from '../src/synth/index.js';
 
 export interface TruthPerson {
@@ -62,4 +63,15 @@ export function truthQuery(p: TruthPerson): { nir: string; email?: string; phone
     firstName: p.firstName,
     birthDate: p.birthDate,
   };
+}
+
+/** The stable error code a promise rejects with (a VigieError's), for tests of refusals. */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isVigieError(error)) return error.code;
+    throw error;
+  }
+  throw new Error('expected a rejection');
 }

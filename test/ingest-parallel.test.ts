@@ -9,7 +9,7 @@ import { ingest, type IngestSummary } from '../src/index/ingest.js';
 import { createLookupService } from '../src/index/lookup-service.js';
 import { SqliteStore } from '../src/index/sqlite-store.js';
 import { createLookupClient, type LookupClient } from '../src/lookup/index.js';
-import { createWorkspace, synthLeak, type TruthPerson, type Workspace } from './helpers.js';
+import { createWorkspace, synthLeak, truthQuery, type TruthPerson, type Workspace } from './helpers.js';
 
 const ROWS = 4000; // four batches of 1,000 rows: more batches in flight than threads
 const THREADS = [1, 2, 3] as const;
@@ -92,14 +92,7 @@ describe('ingest with 1, 2 and 3 worker threads', () => {
     const people = truth.slice(0, CHECKED);
     let found = 0;
     for (const p of people) {
-      const query = {
-        nir: p.nir,
-        ...(p.email === null ? {} : { email: p.email }),
-        ...(p.phone === null ? {} : { phone: p.phone }),
-        lastName: p.lastName,
-        firstName: p.firstName,
-        birthDate: p.birthDate,
-      };
+      const query = truthQuery(p);
       const answers = [];
       for (const run of runs) {
         const result = await run.client.checkQuery(query);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/config.js';
 import { writeNewKeyFile } from '../../src/crypto/key-file.js';
-import { isVigieError } from '../../src/errors.js';
+import { codeOf } from '../helpers.js';
 import { createServerLookupClient, defaultPortalDir, serve, serveCommand, startServer } from '../../src/cli/serve.js';
 import { exampleControllerConfig } from '../../src/controller/example.js';
 import { createServerLogger } from '../../src/server/logging.js';
@@ -35,15 +35,6 @@ const envOf = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (e) {
-    if (isVigieError(e)) return e.code;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('vigie serve', () => {
   it('listens, logs its address as JSON, answers checks, and stops cleanly', async () => {
