@@ -88,6 +88,26 @@ describe('HTTP transport', () => {
     expect(slept).toEqual([3000, 2000]); // Retry-After, then exponential backoff without one
   });
 
+  it('waits on a 503 with Retry-After (shared limits unreachable), and passes its code on when it persists', async () => {
+    const slept: number[] = [];
+    const keys = { keys: [] };
+    const unavailable = () => error(503, 'E_RATE_LIMIT_UNAVAILABLE', { 'Retry-After': '5' });
+    const recovering = createHttpTransport({
+      baseUrl: 'https://vigie.example.fr',
+      fetch: scripted([unavailable, () => Response.json(keys)]),
+      sleep: async (ms) => void slept.push(ms),
+    });
+    expect(await recovering.keys()).toEqual(keys);
+    expect(slept).toEqual([5000]);
+    const down = createHttpTransport({ baseUrl: 'https://vigie.example.fr', fetch: scripted([unavailable, unavailable]), maxRetries: 1, sleep: async () => undefined });
+    expect(await codeOf(down.keys())).toBe('E_RATE_LIMIT_UNAVAILABLE');
+    // A 503 without Retry-After is not retried.
+    const calls: Call[] = [];
+    const noHint = createHttpTransport({ baseUrl: 'https://vigie.example.fr', fetch: scripted([() => error(503, 'E_NO_INDEX')], calls), sleep: async () => expect.unreachable() });
+    expect(await codeOf(noHint.keys())).toBe('E_NO_INDEX');
+    expect(calls).toHaveLength(1);
+  });
+
   it('gives up with E_RATE_LIMITED after maxRetries, or at once when Retry-After is too long', async () => {
     const slept: number[] = [];
     const always429 = () => error(429, 'E_RATE_LIMITED', { 'Retry-After': '1' });

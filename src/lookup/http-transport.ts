@@ -9,7 +9,7 @@ export interface HttpTransportOptions {
   baseUrl: string;
   /** Injectable fetch (tests, instrumented clients); defaults to the global one. */
   fetch?: typeof globalThis.fetch;
-  /** Retries after a 429 before giving up with E_RATE_LIMITED (default 3). */
+  /** Retries after a 429 (or a 503 with Retry-After) before giving up with E_RATE_LIMITED (default 3). */
   maxRetries?: number;
   /** Longest wait honoured for one Retry-After, in seconds (default 60): beyond it, give up at once. */
   maxRetryAfterSeconds?: number;
@@ -21,7 +21,7 @@ const INDEX_ID = /^[0-9a-f]{32}$/;
 const BUCKET_HEX = /^[0-9a-f]{1,8}$/;
 
 /** Server codes passed through as they are; anything else becomes E_PROTOCOL naming the server's code. */
-const PASSED_THROUGH = new Set<string>(['E_NO_INDEX', 'E_RATE_LIMITED']);
+const PASSED_THROUGH = new Set<string>(['E_NO_INDEX', 'E_RATE_LIMITED', 'E_RATE_LIMIT_UNAVAILABLE']);
 
 /** RFC 9110 §10.2.3: Retry-After is delay-seconds or an HTTP-date; null when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now: number = Date.now()): number | null {
@@ -62,13 +62,17 @@ export function createHttpTransport(options: HttpTransportOptions): LookupTransp
         throw new VigieError('E_NETWORK', 'the server cannot be reached', { cause: error });
       }
       if (response.ok || (notFoundIsAnswer && response.status === 404)) return response;
-      if (response.status === 429) {
-        // RFC 6585 §4: wait as Retry-After says; without one, back off 1, 2, 4... seconds.
-        const wait = parseRetryAfter(response.headers.get('Retry-After')) ?? 2 ** attempt;
-        await response.body?.cancel().catch(() => undefined);
+      // RFC 6585 §4: a 429 says when to come back; so may a 503 (RFC 9110 §15.6.4), as a server whose shared limits
+      // are unreachable does. Wait as Retry-After says (without one, back off 1, 2, 4... seconds after a 429).
+      const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
+      if (response.status === 429 || (response.status === 503 && retryAfter !== null)) {
+        const wait = retryAfter ?? 2 ** attempt;
         if (attempt >= maxRetries || wait > maxRetryAfter) {
+          if (response.status === 503) throw await errorOf(response);
+          await response.body?.cancel().catch(() => undefined);
           throw new VigieError('E_RATE_LIMITED', `the server limits evaluations: retry in ${wait} s`);
         }
+        await response.body?.cancel().catch(() => undefined);
         await sleep(wait * 1000);
         continue;
       }

@@ -20,6 +20,12 @@ const rateLimitedResponse = {
   headers: { 'Retry-After': { description: 'whole seconds to wait', schema: { type: 'integer', minimum: 1 } } },
   content: json({ $ref: '#/components/schemas/Error' }),
 };
+/** With VIGIE_REDIS_URL and the default VIGIE_REDIS_FAILURE=closed: Redis unreachable, the limited routes refuse. */
+const limiterUnavailableResponse = {
+  description: 'E_RATE_LIMIT_UNAVAILABLE: the shared rate-limit store (Redis) is unreachable and the server fails closed',
+  headers: { 'Retry-After': { description: 'whole seconds to wait', schema: { type: 'integer', minimum: 1 } } },
+  content: json({ $ref: '#/components/schemas/Error' }),
+};
 
 export const OPENAPI_DOCUMENT = {
   openapi: '3.1.0',
@@ -61,6 +67,7 @@ export const OPENAPI_DOCUMENT = {
           '413': errorResponse('E_PAYLOAD_TOO_LARGE'),
           '415': errorResponse('E_UNSUPPORTED_MEDIA_TYPE: the body must be application/json'),
           '429': rateLimitedResponse,
+          '503': limiterUnavailableResponse,
         },
       },
     },
@@ -107,6 +114,7 @@ export const OPENAPI_DOCUMENT = {
           '400': errorResponse('E_BAD_REQUEST: the id is not 22 characters of canonical base64url'),
           '404': errorResponse('E_NOT_FOUND: no notice has this id'),
           '429': rateLimitedResponse,
+          '503': limiterUnavailableResponse,
         },
       },
     },

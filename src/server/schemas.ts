@@ -165,5 +165,9 @@ export const breachesResponseSchema = {
 export const healthResponseSchema = {
   type: 'object',
   required: ['status', 'index'],
-  properties: { status: { type: 'string', const: 'ok' }, index: { type: 'boolean', description: 'an index is published' } },
+  properties: {
+    status: { type: 'string', const: 'ok' },
+    index: { type: 'boolean', description: 'an index is published' },
+    rateLimit: { type: 'string', enum: ['up', 'down'], description: 'only with VIGIE_REDIS_URL: whether Redis answered last time it was asked' },
+  },
 } as const;
