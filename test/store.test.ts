@@ -13,10 +13,9 @@ import { PgStore, parsePostgresUrl } from '../src/index/pg-store.js';
 import { SqliteStore } from '../src/index/sqlite-store.js';
 import type { IdentifierRow, Store } from '../src/index/store.js';
 import { createLookupClient, type LookupClient } from '../src/lookup/client.js';
-import { canonicalizeQuery } from '../src/identifiers/index.js';
 import { main } from '../src/cli/main.js';
 import { PassThrough } from 'node:stream';
-import { createWorkspace, synthLeak, type TruthPerson, type Workspace } from './helpers.js';
+import { createWorkspace, synthLeak, truthQuery, type TruthPerson, type Workspace } from './helpers.js';
 import { freshSchema, postgresAvailable } from './support/postgres.js';
 
 const ROWS = 1500;
@@ -85,8 +84,7 @@ async function clientOf(store: Store): Promise<LookupClient> {
 async function answers(client: LookupClient, people: TruthPerson[]): Promise<string[]> {
   const out: string[] = [];
   for (const p of people) {
-    const query = canonicalizeQuery({ nir: p.nir, ...(p.email === null ? {} : { email: p.email }), lastName: p.lastName, firstName: p.firstName, birthDate: p.birthDate });
-    const result = await client.check(query.identifiers);
+    const result = await client.checkQuery(truthQuery(p));
     out.push(JSON.stringify(result.matches.map((m) => [m.type, m.breaches.map((b) => [b.id, [...b.categories].sort()])])));
   }
   return out;

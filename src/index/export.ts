@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { VigieError } from '../errors.js';
 import { bucketHex } from '../lookup/bucket.js';
 import { normalizeBucketBaseUrl, type KeysResponse, type Manifest } from '../lookup/protocol.js';
+import { KEEP_PREVIOUS } from './index-builder.js';
 
 /** What the export reads of a store; every call is awaited (SQLite answers at once, PostgreSQL with a promise). */
 export interface ExportSource {
@@ -51,8 +52,6 @@ export interface ExportSummary {
   durationMs: number;
 }
 
-/** Older index versions kept after a new one is announced, as the store keeps them (src/index/index-builder.ts). */
-const KEEP_PREVIOUS = 1;
 const INDEX_ID = /^[0-9a-f]{32}$/;
 
 /** The relative paths of the export, as the API routes name the same resources. */

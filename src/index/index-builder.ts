@@ -16,7 +16,7 @@ import type { BuildTarget } from './store.js';
 
 const SEAL_BATCH = 8192;
 /** Older index versions kept after a publication, for clients in the middle of a check. */
-const KEEP_PREVIOUS = 1;
+export const KEEP_PREVIOUS = 1;
 
 export interface BuildOptions {
   keyId: string;

@@ -24,7 +24,7 @@ import type { EvaluateResult } from './evaluator-core.js';
 import { createOrderedPipeline } from './ordered-pipeline.js';
 import { Y_BYTES } from './evaluator-core.js';
 import { buildIndex } from './index-builder.js';
-import type { FoundBatch, PersonRecord, Store } from './store.js';
+import type { FoundBatch, IngestSession, PersonRecord, Store } from './store.js';
 import type { BreachStats, ColumnStats, SourceFileStats } from './stats.js';
 
 export const BREACH_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -132,16 +132,11 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const closeSources = async (): Promise<void> => {
     await Promise.all(sources.map((source) => source.close?.().catch(() => undefined)));
   };
+  const stamp = started.toISOString();
+  let session: IngestSession;
   try {
     for (const file of options.files) sources.push(await openSource(file, options.mapping === undefined ? {} : { mapping: options.mapping }));
     await store.bindKey(keyId);
-  } catch (error) {
-    await closeSources();
-    throw error;
-  }
-  const stamp = started.toISOString();
-  let session;
-  try {
     session = await store.beginIngest(breachId, title, stamp);
   } catch (error) {
     await closeSources();

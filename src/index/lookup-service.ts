@@ -23,6 +23,8 @@ export interface LookupServiceOptions {
 }
 
 export interface LookupService extends LookupTransport {
+  /** The manifest of a given index version, or null when it does not exist (kept once read: it never changes). */
+  manifestOf(indexId: string): MaybePromise<Manifest | null>;
   /** The bucket bytes of a given index version by hex id, or null when the index or bucket does not exist. */
   bucketOf(indexId: string, hex: string): MaybePromise<Uint8Array | null>;
 }
@@ -48,22 +50,29 @@ export function createLookupService(options: LookupServiceOptions): LookupServic
     return bucket === null ? null : store.bucket(manifest.indexId, bucket);
   };
 
-  function bucketOf(indexId: string, hex: string): MaybePromise<Uint8Array | null> {
+  function manifestOf(indexId: string): MaybePromise<Manifest | null> {
     const known = manifests.get(indexId);
-    if (known !== undefined) return bucketIn(known, hex);
-    const found = store.manifest(indexId);
-    const then = (manifest: Manifest | null): MaybePromise<Uint8Array | null> => {
+    if (known !== undefined) return known;
+    const keep = (manifest: Manifest | null): Manifest | null => {
       if (manifest === null) return null; // unknown ids are not kept: they would let anyone fill memory
       if (manifests.size >= 8) manifests.delete(manifests.keys().next().value!);
       manifests.set(indexId, manifest);
-      return bucketIn(manifest, hex);
+      return manifest;
     };
-    return found instanceof Promise ? found.then(then) : then(found);
+    const found = store.manifest(indexId);
+    return found instanceof Promise ? found.then(keep) : keep(found);
+  }
+
+  function bucketOf(indexId: string, hex: string): MaybePromise<Uint8Array | null> {
+    const manifest = manifestOf(indexId);
+    const then = (m: Manifest | null): MaybePromise<Uint8Array | null> => (m === null ? null : bucketIn(m, hex));
+    return manifest instanceof Promise ? manifest.then(then) : then(manifest);
   }
 
   return {
     keys: async () => keys,
     index: currentManifest,
+    manifestOf,
     bucketOf,
     async bucket(manifest, hex) {
       const bytes = await bucketOf(manifest.indexId, hex);

@@ -146,7 +146,7 @@ export class PgStore implements Store {
     try {
       return (await this.pool.query<R>(text, values)).rows;
     } catch (error) {
-      throw new VigieError('E_STORE', `store ${this.location}: ${(error as Error).message}`, { cause: error });
+      throw storeError(this.location, error);
     }
   }
 
@@ -199,7 +199,7 @@ export class PgStore implements Store {
       const result = await this.pool.query<{ data: Buffer }>({ name: 'vigie-bucket', text: 'SELECT data FROM buckets WHERE index_id = $1 AND bucket = $2', values: [indexId, bucket] });
       data = result.rows[0]?.data;
     } catch (error) {
-      throw new VigieError('E_STORE', `store ${this.location}: ${(error as Error).message}`, { cause: error });
+      throw storeError(this.location, error);
     }
     return data === undefined ? null : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   }
@@ -230,7 +230,7 @@ export class PgStore implements Store {
       return new PgIngestSession(client, this.location, breachNum);
     } catch (error) {
       await client.end().catch(() => undefined);
-      throw new VigieError('E_STORE', `store ${this.location}: ${(error as Error).message}`, { cause: error });
+      throw storeError(this.location, error);
     }
   }
 
@@ -313,8 +313,7 @@ export class PgStore implements Store {
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
-      if (error instanceof VigieError) throw error;
-      throw new VigieError('E_STORE', `store ${this.location}: ${(error as Error).message}`, { cause: error });
+      throw storeError(this.location, error);
     } finally {
       client.release();
     }
@@ -340,7 +339,7 @@ class PgIngestSession implements IngestSession {
     try {
       return (await this.client.query<R>(text, values)).rows;
     } catch (error) {
-      throw new VigieError('E_STORE', `store ${this.location}: ${(error as Error).message}`, { cause: error });
+      throw storeError(this.location, error);
     }
   }
 
@@ -363,7 +362,7 @@ class PgIngestSession implements IngestSession {
       if (this.found.rows > 0) await copyIn(this.client, 'found (y, type, prefix, cats)', this.found.take());
       if (this.persons.rows > 0) await copyIn(this.client, 'persons (key, cats, department, minor)', this.persons.take());
     } catch (error) {
-      throw new VigieError('E_STORE', `store ${this.location}: ${(error as Error).message}`, { cause: error });
+      throw storeError(this.location, error);
     }
   }
 
@@ -443,7 +442,7 @@ class PgIngestSession implements IngestSession {
     try {
       return (await this.client.query<unknown[]>({ text, rowMode: 'array' })).rows;
     } catch (error) {
-      throw new VigieError('E_STORE', `store ${this.location}: ${(error as Error).message}`, { cause: error });
+      throw storeError(this.location, error);
     }
   }
 
@@ -502,4 +501,10 @@ class PgIngestSession implements IngestSession {
     this.closed = true;
     await this.client.end().catch(() => undefined);
   }
+}
+
+/** A PostgreSQL failure as the store's error, naming the store (without its password); a VigieError passes as is. */
+function storeError(location: string, error: unknown): VigieError {
+  if (error instanceof VigieError) return error;
+  return new VigieError('E_STORE', `store ${location}: ${(error as Error).message}`, { cause: error });
 }

@@ -10,7 +10,7 @@ import type { ControllerConfig } from '../controller/types.js';
 import { VigieError } from '../errors.js';
 import type { LookupService } from '../index/lookup-service.js';
 import type { Store } from '../index/store.js';
-import type { EvaluateRequest, Manifest } from '../lookup/protocol.js';
+import type { EvaluateRequest } from '../lookup/protocol.js';
 import { publicBreach } from './breaches.js';
 import { clientAddress, parseCidrs, rateLimitKey } from './client-address.js';
 import { errorBody, toHttpError } from './http-errors.js';
@@ -382,21 +382,9 @@ export function createApp(options: AppOptions): FastifyInstance {
     return true;
   }
 
-  const manifests = new Map<string, Manifest>();
   const bucketCache = new Map<string, CachedBucket>();
   const bucketCacheBytes = options.bucketCacheBytes ?? 32 * 1024 * 1024;
   let cachedBytes = 0;
-
-  async function manifestOf(indexId: string): Promise<Manifest | null> {
-    let manifest = manifests.get(indexId);
-    if (manifest === undefined) {
-      const found = await store.manifest(indexId);
-      if (found === null) return null; // unknown ids are not cached: they would let anyone fill memory
-      manifest = found;
-      manifests.set(indexId, manifest);
-    }
-    return manifest;
-  }
 
   async function bucketOf(indexId: string, hex: string): Promise<CachedBucket | null> {
     const key = `${indexId}/buckets/${hex}`; // the URL after BUCKET_PREFIX, so the fast path looks it up as is
@@ -436,7 +424,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     { schema: { params: bucketParamsSchema } },
     async (request: FastifyRequest<{ Params: { indexId: string; hex: string } }>, reply) => {
       const { indexId, hex } = request.params;
-      if ((await manifestOf(indexId)) === null) throw new VigieError('E_UNKNOWN_INDEX', 'no such index: fetch GET /v1/index again');
+      if ((await service.manifestOf(indexId)) === null) throw new VigieError('E_UNKNOWN_INDEX', 'no such index: fetch GET /v1/index again');
       const bucket = await bucketOf(indexId, hex);
       if (bucket === null) throw new VigieError('E_NOT_FOUND', 'no such bucket in this index');
       reply.header('Cache-Control', BUCKET_CACHE_CONTROL).header('ETag', bucket.etag);
