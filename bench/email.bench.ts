@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import nodemailer from 'nodemailer';
 import { exampleControllerConfig } from '../src/controller/example.js';
 import { SqliteStore } from '../src/index/sqlite-store.js';
 import { composeEmail } from '../src/notices/email.js';
@@ -72,8 +73,8 @@ if (values.sink) {
   store.db.transaction(() => outbox.replace('bench', messages, 'labo.example'))();
   console.log(`${total} messages, ${connections} pooled connections, SMTP sink in a child process on loopback; Node ${process.version}`);
 
-  // Bare nodemailer: the same composed messages on the same kind of pool, no outbox.
-  const bare = createSmtpTransport(url, connections);
+  // Bare nodemailer: its own pooled transport, the same composed messages, no outbox, no end-of-data record.
+  const bare = nodemailer.createTransport({ pool: true, maxConnections: connections, maxMessages: Number.POSITIVE_INFINITY, host: '127.0.0.1', port });
   let start = performance.now();
   let next = 0;
   await Promise.all(

@@ -169,14 +169,14 @@ describe('notices send', () => {
     const peer = await startSmtpPeer({
       onRecipient: () => (++recipients === 120 ? (kill(), 451) : undefined), // killed at RCPT TO of a message
       beforeAccept: () => {
-        if (++data !== 40) return true;
-        kill(); // killed after the data arrived, before the 250 reply: the message was never accepted
-        return false;
+        if (++data !== 40) return 'reply';
+        kill(); // killed after the end of data arrived, before the 250: the server keeps it (RFC 1047)
+        return 'keep';
       },
     });
     peers.push(peer);
     expect(await sendInChild(f, peer, 1, (k) => (kill = k))).toBe('SIGKILL');
-    expect(peer.accepted).toHaveLength(39);
+    expect(peer.accepted).toHaveLength(40);
     expect(await sendInChild(f, peer, 1, (k) => (kill = k))).toBe('SIGKILL');
     expect(await sendInChild(f, peer, 1, (k) => (kill = k))).toBe(0);
     const received = byAddress(peer.accepted);
@@ -185,23 +185,61 @@ describe('notices send', () => {
     expect(new Outbox(f.store.db, f.ws.key.secretKey).counts(BREACH)).toMatchObject({ sent: f.addresses.size, pending: 0, sending: 0 });
   });
 
-  it('pooled connections, SIGKILL right after a 250: nobody skipped; a copy sent twice keeps its Message-ID (the documented window)', async () => {
+  it('pooled connections, SIGKILL right after a 250 and right before one: every address exactly once', async () => {
     const f = await fixture();
     fixtures.push(f);
     let kill: () => void = () => {};
-    let accepted = 0;
-    const peer = await startSmtpPeer({ afterAccept: () => ++accepted === 50 && kill() });
+    let kept = 0;
+    const peer = await startSmtpPeer({
+      beforeAccept: () => (++kept === 90 ? (kill(), 'keep') : 'reply'),
+      afterAccept: () => peer.count === 40 && kill(),
+    });
     peers.push(peer);
+    expect(await sendInChild(f, peer, 5, (k) => (kill = k))).toBe('SIGKILL');
     expect(await sendInChild(f, peer, 5, (k) => (kill = k))).toBe('SIGKILL');
     expect(await sendInChild(f, peer, 5, () => {})).toBe(0);
     const received = byAddress(peer.accepted);
     expect(received.size).toBe(f.addresses.size);
-    let twice = 0;
-    for (const messages of received.values()) {
-      if (messages.length > 1) twice++;
-      expect(new Set(messages.map((m) => m.messageId)).size).toBe(1);
-    }
-    // At most the messages in flight at the kill (one per connection) can have been accepted but not yet recorded.
-    expect(twice).toBeLessThanOrEqual(5);
+    for (const [address, messages] of received) expect(messages, address).toHaveLength(1);
+    const outbox = new Outbox(f.store.db, f.ws.key.secretKey);
+    expect(outbox.counts(BREACH)).toMatchObject({ sent: f.addresses.size, pending: 0, sending: 0 });
+  });
+
+  it('a relay that loses a message after its end of data: counted sent but unconfirmed, shown by status, sent again only on --retry-unconfirmed', async () => {
+    const f = await fixture();
+    fixtures.push(f);
+    let lose = true;
+    const peer = await startSmtpPeer({ beforeAccept: (m) => (lose && m.to === 'p.baa@example.fr' ? ((lose = false), 'lose') : 'reply') });
+    peers.push(peer);
+    expect(await sendInChild(f, peer, 3, () => {})).toBe(0);
+    expect(byAddress(peer.accepted).has('p.baa@example.fr')).toBe(false);
+    expect(peer.accepted).toHaveLength(f.addresses.size - 1);
+    const status = (): Promise<{ email: Record<string, number>; emailUnconfirmed: number; text: string }> =>
+      new Promise((resolveStatus) => {
+        const run = (json: boolean): Promise<string> =>
+          new Promise((done) => {
+            const child = spawn(process.execPath, [BIN, 'notices', 'status', '--breach', BREACH, ...(json ? ['--json'] : [])], {
+              env: { ...process.env, VIGIE_DB: f.ws.db, VIGIE_KEY_FILE: f.ws.keyFile },
+            });
+            let out = '';
+            child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+            child.on('exit', () => done(out));
+          });
+        void Promise.all([run(true), run(false)]).then(([json, text]) => resolveStatus({ ...(JSON.parse(json) as { email: Record<string, number>; emailUnconfirmed: number }), text }));
+      });
+    const before = await status();
+    expect(before.email).toMatchObject({ sent: f.addresses.size, pending: 0, sending: 0 });
+    expect(before.emailUnconfirmed).toBe(1);
+    expect(before.text).toMatch(/1 without the server's reply/);
+    expect(await sendInChild(f, peer, 3, () => {})).toBe(0); // a plain rerun sends nothing
+    expect(peer.accepted).toHaveLength(f.addresses.size - 1);
+    const retry = spawn(process.execPath, [BIN, 'notices', 'send', '--breach', BREACH, '--smtp', peer.url, '--retry-unconfirmed', '--progress', 'none'], {
+      env: { ...process.env, VIGIE_DB: f.ws.db, VIGIE_KEY_FILE: f.ws.keyFile },
+    });
+    expect(await new Promise((done) => retry.on('exit', done))).toBe(0);
+    const received = byAddress(peer.accepted);
+    expect(received.size).toBe(f.addresses.size);
+    for (const [address, messages] of received) expect(messages, address).toHaveLength(1);
+    expect((await status()).emailUnconfirmed).toBe(0);
   });
 });

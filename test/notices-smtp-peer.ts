@@ -1,5 +1,7 @@
 // A real SMTP server on loopback (smtp-server) as the peer of `vigie notices send` in tests and the e-mail benchmark:
-// it records the messages it accepted (replied 250 to), and can fail recipients or act at chosen moments.
+// it records the messages it kept, and can fail recipients or act at chosen moments. Like a real MTA it keeps a
+// message once its end of data has arrived, whether or not the client is still there to read the 250 (RFC 1047),
+// and discards a message whose end of data never came (RFC 5321 §4.1.1.4).
 
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
@@ -15,18 +17,26 @@ export interface ReceivedMessage {
 export interface SmtpPeerOptions {
   /** Reply to RCPT TO: undefined accepts; a code (451, 550) refuses with it. */
   onRecipient?: (address: string) => number | undefined;
-  /** Called when a message's data has arrived, before the 250 reply; return false to drop the reply (a crash). */
-  beforeAccept?: (message: ReceivedMessage) => boolean;
+  /**
+   * Called when a message's end of data has arrived, before the reply: 'reply' (the default) keeps it and answers
+   * 250; 'keep' keeps it and never answers (the client is gone: a crash); 'lose' neither keeps nor answers and drops
+   * the connection (a relay that failed before queueing the message).
+   */
+  beforeAccept?: (message: ReceivedMessage) => 'reply' | 'keep' | 'lose';
   /** Called right after the 250 reply was written. */
   afterAccept?: (message: ReceivedMessage) => void;
   /** Keep bodies (tests) or only count (benchmark). */
   keepBodies?: boolean;
+  /** Called when a client connects. */
+  onConnect?: () => void;
 }
 
 export interface SmtpPeer {
   url: string;
   accepted: ReceivedMessage[];
   count: number;
+  /** Messages whose data began but whose end of data never came (the client went away): discarded. */
+  partial: number;
   close(): Promise<void>;
 }
 
@@ -45,11 +55,17 @@ function decodeQuotedPrintable(text: string): string {
 export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<SmtpPeer> {
   const accepted: ReceivedMessage[] = [];
   let count = 0;
+  let partial = 0;
+  const open = new Set<unknown>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     logger: false,
     maxClients: 100,
+    onConnect(_session, callback) {
+      options.onConnect?.();
+      callback();
+    },
     onRcptTo(address, _session: SMTPServerSession, callback) {
       const code = options.onRecipient?.(address.address);
       if (code === undefined) return callback();
@@ -57,10 +73,15 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
       error.responseCode = code;
       return callback(error);
     },
+    onClose(session) {
+      if (open.delete(session)) partial++;
+    },
     onData(stream, session, callback) {
+      open.add(session);
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        open.delete(session);
         const raw = Buffer.concat(chunks).toString('latin1');
         const headerEnd = raw.indexOf('\r\n\r\n');
         const headers = raw.slice(0, headerEnd);
@@ -70,9 +91,15 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
           headers,
           body: options.keepBodies === false ? '' : decodeQuotedPrintable(raw),
         };
-        if (options.beforeAccept !== undefined && !options.beforeAccept(message)) return; // no reply: the client died
+        const action = options.beforeAccept?.(message) ?? 'reply';
+        if (action === 'lose') {
+          const connections = (server as unknown as { connections: Set<{ session: unknown; _socket: { destroy(): void } }> }).connections;
+          for (const c of connections) if (c.session === session) c._socket.destroy();
+          return;
+        }
         count++;
         if (options.keepBodies !== false) accepted.push(message);
+        if (action === 'keep') return; // no reply: the client is gone
         callback();
         options.afterAccept?.(message);
       });
@@ -87,6 +114,9 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
     accepted,
     get count() {
       return count;
+    },
+    get partial() {
+      return partial;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

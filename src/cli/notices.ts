@@ -4,6 +4,7 @@ import { loadControllerConfig } from '../controller/config.js';
 import { VigieError } from '../errors.js';
 import { generateNotices, lastNoticeRun } from '../notices/generate.js';
 import { noticeFigures } from '../notices/figures.js';
+import { outboxUnconfirmedIds } from '../notices/outbox.js';
 import { createSmtpTransport, sendNotices } from '../notices/send.js';
 import { loadMapping } from '../source/index.js';
 import { SqliteStore } from '../index/sqlite-store.js';
@@ -99,11 +100,19 @@ export const noticesGenerateCommand: Command = {
   },
 };
 
+/** What to do about messages counted sent without the server's reply (docs/notices.md, "Exactly once"). */
+function unconfirmedAdvice(count: number): string {
+  return (
+    `${n.format(count)} message(s) reached the server in full, but its reply was never seen (a crash or a lost connection): ` +
+    'they are counted sent and not sent again. Look their Message-IDs up in the relay’s log; if it has none of them, rerun with --retry-unconfirmed.'
+  );
+}
+
 export const noticesSendCommand: Command = {
   name: 'notices send',
   summary: 'send the notice e-mails of a breach from the outbox (each address once; rerun to resume)',
   usage:
-    'vigie notices send --breach ID --smtp URL [--from ADDR] [--rate N] [--controller FILE] [--connections N] [--max-attempts N] [--backoff MS] [--retry-failed] [--progress tty|json|none] [--json]',
+    'vigie notices send --breach ID --smtp URL [--from ADDR] [--rate N] [--controller FILE] [--connections N] [--max-attempts N] [--backoff MS] [--retry-failed] [--retry-unconfirmed] [--progress tty|json|none] [--json]',
   options: {
     breach: { type: 'string' },
     smtp: { type: 'string' },
@@ -114,6 +123,7 @@ export const noticesSendCommand: Command = {
     'max-attempts': { type: 'string' },
     backoff: { type: 'string' },
     'retry-failed': { type: 'boolean' },
+    'retry-unconfirmed': { type: 'boolean' },
     progress: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -159,6 +169,7 @@ export const noticesSendCommand: Command = {
         concurrency: connections,
         stop,
         retryFailed: values['retry-failed'] === true,
+        retryUnconfirmed: values['retry-unconfirmed'] === true,
         ...(rate === undefined ? {} : { rate }),
         ...(maxAttempts === undefined ? {} : { maxAttempts }),
         ...(backoff === undefined ? {} : { backoffBaseMs: backoff }),
@@ -169,10 +180,14 @@ export const noticesSendCommand: Command = {
       if (values['json'] === true) println(io.stdout, JSON.stringify(summary));
       else {
         const c = summary.counts;
-        if (summary.recovered > 0) println(io.stdout, `${summary.recovered} message(s) interrupted by an earlier crash were sent again with their Message-ID.`);
+        if (summary.recovered > 0) println(io.stdout, `${summary.recovered} message(s) interrupted by an earlier crash before their end of data were sent again with their Message-ID.`);
+        if (summary.recoveredUnconfirmed > 0) {
+          println(io.stdout, `${summary.recoveredUnconfirmed} message(s) interrupted by an earlier crash after their end of data reached the server are counted sent, not sent again.`);
+        }
         println(io.stdout, `Breach ${breachId}: ${n.format(summary.sentNow)} e-mail(s) sent now (${n.format(summary.perSecond)}/s). Outbox: ${n.format(c.sent)} sent, ${n.format(c.bounced)} bounced, ${n.format(c.failed)} failed, ${n.format(c.pending + c.sending)} left.`);
         if (summary.stopped) println(io.stdout, 'Stopped on request: run the same command again to send the rest.');
         if (c.failed > 0) println(io.stdout, 'Failed messages gave up after repeated temporary errors: fix the relay, then rerun with --retry-failed.');
+        if (summary.unconfirmed > 0) println(io.stdout, unconfirmedAdvice(summary.unconfirmed));
       }
       return summary.counts.pending + summary.counts.sending > 0 ? 3 : 0;
     } finally {
@@ -197,11 +212,25 @@ export const noticesStatusCommand: Command = {
       if (store.breach(breachId) === null) throw new VigieError('E_BREACH', `breach ${breachId} is not in the store`);
       const figures = noticeFigures(store, breachId);
       const { letters, email } = figures;
-      const status = { breachId, notices: figures.notices, openedOnPortal: figures.openedOnPortal, letters, email };
+      const unconfirmedIds = outboxUnconfirmedIds(store.db, breachId);
+      const status = {
+        breachId,
+        notices: figures.notices,
+        openedOnPortal: figures.openedOnPortal,
+        letters,
+        email,
+        emailUnconfirmed: figures.emailUnconfirmed,
+        emailUnconfirmedMessageIds: unconfirmedIds,
+      };
       if (values['json'] === true) println(io.stdout, JSON.stringify(status));
       else {
         println(io.stdout, `Breach ${breachId}: ${n.format(figures.notices)} notices; ${n.format(figures.openedOnPortal)} opened on the portal (counted by notice id only).`);
-        println(io.stdout, `E-mail: ${n.format(email.sent)} sent, ${n.format(email.bounced)} bounced, ${n.format(email.failed)} failed, ${n.format(email.pending)} pending, ${n.format(email.sending)} in flight or interrupted.`);
+        const unconfirmed = figures.emailUnconfirmed > 0 ? ` (${n.format(figures.emailUnconfirmed)} without the server's reply)` : '';
+        println(io.stdout, `E-mail: ${n.format(email.sent)} sent${unconfirmed}, ${n.format(email.bounced)} bounced, ${n.format(email.failed)} failed, ${n.format(email.pending)} pending, ${n.format(email.sending)} in flight or interrupted.`);
+        if (figures.emailUnconfirmed > 0) {
+          println(io.stdout, unconfirmedAdvice(figures.emailUnconfirmed));
+          for (const id of unconfirmedIds) println(io.stdout, `  ${id}`);
+        }
         if (letters === null) println(io.stdout, `Letters: none generated yet ("vigie notices generate --breach ${breachId} ...").`);
         else println(io.stdout, `Letters: ${n.format(letters.printed)} printed on ${letters.generatedAt.slice(0, 10)} (posting is not tracked); ${n.format(letters.withoutPostalAddress)} person(s) without a postal address, listed for the controller.`);
       }

@@ -3,7 +3,7 @@
 
 import type { SqliteStore } from '../index/sqlite-store.js';
 import { lastNoticeRun } from './generate.js';
-import { outboxCounts, type OutboxCounts } from './outbox.js';
+import { outboxCounts, outboxUnconfirmed, type OutboxCounts } from './outbox.js';
 
 export interface NoticeFigures {
   /** Sealed notices in the store (one per person). */
@@ -12,6 +12,8 @@ export interface NoticeFigures {
   /** Last `vigie notices generate`: letters printed and persons without a postal address; null if never run. */
   letters: { printed: number; withoutPostalAddress: number; generatedAt: string } | null;
   email: OutboxCounts;
+  /** Of `email.sent`, messages whose end of data reached the server but whose reply was never seen. */
+  emailUnconfirmed: number;
 }
 
 export function noticeFigures(store: SqliteStore, breachId: string): NoticeFigures {
@@ -22,5 +24,6 @@ export function noticeFigures(store: SqliteStore, breachId: string): NoticeFigur
     openedOnPortal: counts.opened,
     letters: run === null ? null : { printed: run.letters, withoutPostalAddress: run.withoutPostalAddress, generatedAt: run.generatedAt },
     email: outboxCounts(store.db, breachId),
+    emailUnconfirmed: outboxUnconfirmed(store.db, breachId),
   };
 }

@@ -8,7 +8,7 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
 import type Database from 'better-sqlite3';
 import type { Lang } from '../controller/types.js';
 import { VigieError } from '../errors.js';
-import { OUTBOX_STATES, transition, type OutboxEvent, type OutboxState } from './outbox-state.js';
+import { OUTBOX_STATES, transition, type OutboxEntryState, type OutboxEvent, type OutboxState } from './outbox-state.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS notice_outbox (
@@ -21,11 +21,22 @@ CREATE TABLE IF NOT EXISTS notice_outbox (
   attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_at INTEGER NOT NULL DEFAULT 0,
   last_reply TEXT,
+  data_ended INTEGER NOT NULL DEFAULT 0,
+  unconfirmed INTEGER NOT NULL DEFAULT 0,
   updated_at TEXT NOT NULL,
   UNIQUE (breach_id, address_tag)
 );
 CREATE INDEX IF NOT EXISTS notice_outbox_due ON notice_outbox (breach_id, state, next_attempt_at);
 `;
+
+/** Creates the outbox table, or adds the columns of the end-of-data record to one made by an earlier version. */
+function ensureSchema(db: Database.Database): void {
+  db.exec(SCHEMA);
+  const columns = new Set((db.prepare('PRAGMA table_info(notice_outbox)').all() as { name: string }[]).map((c) => c.name));
+  for (const column of ['data_ended', 'unconfirmed']) {
+    if (!columns.has(column)) db.exec(`ALTER TABLE notice_outbox ADD COLUMN ${column} INTEGER NOT NULL DEFAULT 0`);
+  }
+}
 
 /** One person named in a message: several persons may share an e-mail address (a family). */
 export interface OutboxPerson {
@@ -67,24 +78,43 @@ const TAG_BYTES = 16;
 
 export type OutboxCounts = Record<OutboxState, number>;
 
+/** The `last_reply` of a message counted sent without the server's reply (docs/notices.md). */
+export const UNCONFIRMED_REPLY = 'no reply after the end of data';
+
 /** Messages of a breach by state; needs no key (states are in clear, contents sealed). */
 export function outboxCounts(db: Database.Database, breachId: string): OutboxCounts {
-  db.exec(SCHEMA);
+  ensureSchema(db);
   const counts = Object.fromEntries(OUTBOX_STATES.map((s) => [s, 0])) as OutboxCounts;
   const rows = db.prepare('SELECT state, count(*) AS n FROM notice_outbox WHERE breach_id = ? GROUP BY state').all(breachId) as { state: OutboxState; n: number }[];
   for (const row of rows) counts[row.state] = row.n;
   return counts;
 }
 
+/** Messages counted `sent` whose end of data reached the server but whose reply was never seen (a crash, a lost connection). */
+export function outboxUnconfirmed(db: Database.Database, breachId: string): number {
+  ensureSchema(db);
+  return (db.prepare("SELECT count(*) AS n FROM notice_outbox WHERE breach_id = ? AND state = 'sent' AND unconfirmed = 1").get(breachId) as { n: number }).n;
+}
+
+/** Their Message-IDs (random, no personal data), for the operator to look up in the relay's log. */
+export function outboxUnconfirmedIds(db: Database.Database, breachId: string): string[] {
+  ensureSchema(db);
+  return (db.prepare("SELECT message_id FROM notice_outbox WHERE breach_id = ? AND state = 'sent' AND unconfirmed = 1 ORDER BY num").all(breachId) as { message_id: string }[]).map(
+    (r) => r.message_id,
+  );
+}
+
 export class Outbox {
   private readonly keys: OutboxKeys;
+  /** Prepared once: it runs between the end of a message and the write of its marker (keep that short). */
+  private endStatement: Database.Statement<[number]> | null = null;
 
   constructor(
     private readonly db: Database.Database,
     secretKey: Uint8Array,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.db.exec(SCHEMA);
+    ensureSchema(this.db);
     this.keys = deriveOutboxKeys(secretKey);
   }
 
@@ -149,17 +179,34 @@ export class Outbox {
   }
 
   /**
-   * After a crash: messages left `sending` may or may not have been accepted by the server. They go back to
-   * `pending` with their Message-ID, to be sent again (at least once; docs/notices.md explains the window).
+   * After a crash: a message left `sending` whose end of data was never handed to the server goes back to `pending`
+   * (same Message-ID; the server discarded the partial message), or `failed` after its last attempt; one whose end of
+   * data was handed over is counted `sent`, unconfirmed: the server may have taken it, so it is not sent again
+   * (docs/notices.md, "Exactly once"). Returns how many were put back to `pending` or `failed`, and how many were
+   * counted sent unconfirmed.
    */
-  recover(breachId: string, maxAttempts: number): number {
+  recover(breachId: string, maxAttempts: number): { resent: number; unconfirmed: number } {
     const stamp = this.now().toISOString();
     return this.db.transaction(() => {
+      const unconfirmed = this.db
+        .prepare("UPDATE notice_outbox SET state = 'sent', unconfirmed = 1, last_reply = ?, updated_at = ? WHERE breach_id = ? AND state = 'sending' AND data_ended = 1")
+        .run(UNCONFIRMED_REPLY, stamp, breachId).changes;
       const failed = this.db
         .prepare("UPDATE notice_outbox SET state = 'failed', last_reply = 'interrupted', updated_at = ? WHERE breach_id = ? AND state = 'sending' AND attempts >= ?")
         .run(stamp, breachId, maxAttempts).changes;
-      return failed + this.db.prepare("UPDATE notice_outbox SET state = 'pending', updated_at = ? WHERE breach_id = ? AND state = 'sending'").run(stamp, breachId).changes;
+      const resent = this.db.prepare("UPDATE notice_outbox SET state = 'pending', updated_at = ? WHERE breach_id = ? AND state = 'sending'").run(stamp, breachId).changes;
+      return { resent: failed + resent, unconfirmed };
     })();
+  }
+
+  /**
+   * Puts messages counted sent without the server's reply back to `pending` (same Message-ID), for an operator who
+   * found them missing from the relay's log. Returns how many.
+   */
+  retryUnconfirmed(breachId: string): number {
+    return this.db
+      .prepare("UPDATE notice_outbox SET state = 'pending', unconfirmed = 0, data_ended = 0, next_attempt_at = 0, updated_at = ? WHERE breach_id = ? AND state = 'sent' AND unconfirmed = 1")
+      .run(this.now().toISOString(), breachId).changes;
   }
 
   /** Claims up to `limit` due messages: committed as `sending`, attempts + 1, before any SMTP traffic. */
@@ -170,7 +217,7 @@ export class Outbox {
       const rows = this.db
         .prepare("SELECT num, message_id, sealed, attempts FROM notice_outbox WHERE breach_id = ? AND state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, num LIMIT ?")
         .all(breachId, nowMs, limit) as { num: number; message_id: string; sealed: Buffer; attempts: number }[];
-      const mark = this.db.prepare("UPDATE notice_outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE num = ? AND state = 'pending'");
+      const mark = this.db.prepare("UPDATE notice_outbox SET state = 'sending', attempts = attempts + 1, data_ended = 0, updated_at = ? WHERE num = ? AND state = 'pending'");
       return rows.map((row) => {
         if (mark.run(stamp, row.num).changes !== 1) throw new VigieError('E_STORE', 'outbox entry changed while being claimed (two senders on one breach?)');
         return { num: row.num, messageId: row.message_id, attempts: row.attempts + 1, message: this.open(breachId, row.message_id, row.sealed) };
@@ -178,15 +225,34 @@ export class Outbox {
     }).immediate();
   }
 
-  /** Settles a claimed message after the server's reply; `retryAt` (ms) for a temporary failure that will be retried. */
-  settle(num: number, event: Exclude<OutboxEvent, 'claim' | 'recover'>, maxAttempts: number, reply: string | null, retryAt = 0): OutboxState {
-    const row = this.db.prepare('SELECT state, attempts FROM notice_outbox WHERE num = ?').get(num) as { state: OutboxState; attempts: number } | undefined;
+  /**
+   * Records, durably, that the end of data of a claimed message is being handed to the server: called by the
+   * transport in the same turn of the event loop as it writes <CRLF>.<CRLF> (after this, a crash does not send it
+   * again). One statement outside any transaction: the row is in the WAL when it returns, so a `kill -9`
+   * right after it cannot lose it.
+   */
+  markEnded(num: number): void {
+    this.endStatement ??= this.db.prepare("UPDATE notice_outbox SET data_ended = 1 WHERE num = ? AND state = 'sending' AND data_ended = 0");
+    if (this.endStatement.run(num).changes !== 1) {
+      throw new VigieError('E_STORE', `outbox entry ${num} is not being sent: cannot record its end of data`);
+    }
+  }
+
+  /**
+   * Settles a claimed message after the server's reply (or its absence: `noreply`); `retryAt` (ms) for a temporary
+   * failure that will be retried.
+   */
+  settle(num: number, event: Exclude<OutboxEvent, 'claim' | 'recover' | 'ended'>, maxAttempts: number, reply: string | null, retryAt = 0): OutboxState {
+    const row = this.db.prepare('SELECT state, attempts, data_ended, unconfirmed FROM notice_outbox WHERE num = ?').get(num) as
+      | { state: OutboxState; attempts: number; data_ended: number; unconfirmed: number }
+      | undefined;
     if (row === undefined) throw new VigieError('E_STORE', `outbox entry ${num} vanished`);
-    const next = transition(row, event, maxAttempts);
+    const from: OutboxEntryState = { state: row.state, attempts: row.attempts, ended: row.data_ended === 1, unconfirmed: row.unconfirmed === 1 };
+    const next = transition(from, event, maxAttempts);
     if (next === null) throw new VigieError('E_STORE', `outbox entry ${num}: ${event} is not possible in state ${row.state}`);
     this.db
-      .prepare('UPDATE notice_outbox SET state = ?, next_attempt_at = ?, last_reply = ?, updated_at = ? WHERE num = ? AND state = ?')
-      .run(next.state, next.state === 'pending' ? retryAt : 0, reply, this.now().toISOString(), num, row.state);
+      .prepare('UPDATE notice_outbox SET state = ?, next_attempt_at = ?, last_reply = ?, unconfirmed = ?, updated_at = ? WHERE num = ? AND state = ?')
+      .run(next.state, next.state === 'pending' ? retryAt : 0, next.unconfirmed ? UNCONFIRMED_REPLY : reply, next.unconfirmed ? 1 : 0, this.now().toISOString(), num, row.state);
     return next.state;
   }
 

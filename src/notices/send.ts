@@ -1,29 +1,17 @@
-// `vigie notices send`: drains a breach's e-mail outbox through SMTP with pooled connections (nodemailer), at a
-// bounded rate, retrying temporary failures with backoff. Each message is committed as `sending` before its SMTP
-// transaction and settled right after the server's reply, so a crash never loses a message; see docs/notices.md for
-// the one window (after the server's 250, before our commit) where a crash can cause a duplicate.
+// `vigie notices send`: drains a breach's e-mail outbox through SMTP with pooled connections, at a bounded rate,
+// retrying temporary failures with backoff. Each message is committed as `sending` before its SMTP transaction, its
+// end of data is recorded in the same turn of the event loop as the end-of-data marker leaves (smtp-transport.ts),
+// and it is settled on the server's reply; so a crash at any moment neither skips a message nor sends one twice
+// (docs/notices.md, "Exactly once"; the state machine in outbox-state.ts).
 
-import nodemailer from 'nodemailer';
 import type { ControllerConfig } from '../controller/types.js';
-import { VigieError } from '../errors.js';
 import type { SqliteStore } from '../index/sqlite-store.js';
 import { composeEmail } from './email.js';
 import { backoffMs, classifySmtpFailure } from './outbox-state.js';
-import { Outbox, type ClaimedMessage, type OutboxCounts } from './outbox.js';
+import { Outbox, outboxUnconfirmed, type ClaimedMessage, type OutboxCounts } from './outbox.js';
+import type { MailTransport } from './smtp-transport.js';
 
-/** What the sender needs of a nodemailer transport (injectable in tests). */
-export interface MailTransport {
-  sendMail(mail: {
-    from: string;
-    to: string;
-    subject: string;
-    text: string;
-    html: string;
-    messageId: string;
-    headers: Record<string, string>;
-  }): Promise<unknown>;
-  close(): void;
-}
+export { createSmtpTransport, type MailTransport } from './smtp-transport.js';
 
 export interface SendOptions {
   store: SqliteStore;
@@ -42,6 +30,8 @@ export interface SendOptions {
   backoffMaxMs?: number;
   /** Put `failed` messages back to `pending` first (after fixing the relay). */
   retryFailed?: boolean;
+  /** Put messages counted sent without the server's reply back to `pending` first (after checking the relay's log). */
+  retryUnconfirmed?: boolean;
   now?: () => Date;
   onProgress?: (progress: SendProgress) => void;
   /** Stop claiming new messages when this resolves (SIGINT); messages in flight are settled. */
@@ -57,8 +47,12 @@ export interface SendProgress {
 
 export interface SendSummary {
   breachId: string;
-  /** Messages found `sending` after a crash, put back to `pending` (same Message-ID). */
+  /** Messages found `sending` after a crash whose end of data had not left: put back to `pending` (same Message-ID). */
   recovered: number;
+  /** Messages found `sending` after a crash whose end of data had left: counted sent, unconfirmed, not sent again. */
+  recoveredUnconfirmed: number;
+  /** Messages of the breach counted sent without the server's reply (this run's and earlier ones). */
+  unconfirmed: number;
   attempts: number;
   sentNow: number;
   retries: number;
@@ -76,29 +70,6 @@ export function replySummary(error: unknown): string {
   return typeof e.code === 'string' ? e.code : 'error';
 }
 
-/** smtp://[user:pass@]host[:port] (STARTTLS when offered; `?tls=required` to insist) or smtps:// (implicit TLS). */
-export function createSmtpTransport(url: string, maxConnections: number): MailTransport {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new VigieError('E_USAGE', '--smtp expects a URL such as smtp://relay.example:587 or smtps://user:password@relay.example');
-  }
-  if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') throw new VigieError('E_USAGE', '--smtp expects an smtp:// or smtps:// URL');
-  const secure = parsed.protocol === 'smtps:';
-  const transport = nodemailer.createTransport({
-    pool: true,
-    maxConnections,
-    maxMessages: Number.POSITIVE_INFINITY,
-    host: parsed.hostname,
-    port: parsed.port === '' ? (secure ? 465 : 587) : Number(parsed.port),
-    secure,
-    requireTLS: parsed.searchParams.get('tls') === 'required',
-    ...(parsed.username === '' ? {} : { auth: { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) } }),
-  });
-  return transport as unknown as MailTransport;
-}
-
 export async function sendNotices(options: SendOptions): Promise<SendSummary> {
   const { store, breachId, transport, config } = options;
   const now = options.now ?? (() => new Date());
@@ -109,6 +80,7 @@ export async function sendNotices(options: SendOptions): Promise<SendSummary> {
   const clock = performance.now();
   const outbox = new Outbox(store.db, options.secretKey, now);
   const recovered = outbox.recover(breachId, maxAttempts);
+  if (options.retryUnconfirmed === true) outbox.retryUnconfirmed(breachId);
   if (options.retryFailed === true) {
     store.db.prepare("UPDATE notice_outbox SET state = 'pending', attempts = 0, next_attempt_at = 0 WHERE breach_id = ? AND state = 'failed'").run(breachId);
   }
@@ -134,64 +106,101 @@ export async function sendNotices(options: SendOptions): Promise<SendSummary> {
 
   const sendOne = async (claimed: ClaimedMessage): Promise<void> => {
     const mail = composeEmail(claimed.message, config);
+    let ended = false;
+    let storeFailure: unknown = null;
     try {
-      await transport.sendMail({
-        from: options.from,
-        to: claimed.message.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        // The same Message-ID on every attempt (RFC 5322 §3.6.4), so a copy sent twice is recognisably the same.
-        messageId: claimed.messageId,
-        headers: { 'Auto-Submitted': 'auto-generated' }, // RFC 3834: no auto-replies
-      });
+      await transport.send(
+        {
+          from: options.from,
+          to: claimed.message.to,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          // The same Message-ID on every attempt (RFC 5322 §3.6.4), so a copy sent twice is recognisably the same.
+          messageId: claimed.messageId,
+          headers: { 'Auto-Submitted': 'auto-generated' }, // RFC 3834: no auto-replies
+        },
+        () => {
+          try {
+            outbox.markEnded(claimed.num);
+          } catch (error) {
+            storeFailure = error;
+            throw error; // the transport closes the connection without the end-of-data marker
+          }
+          ended = true;
+        },
+      );
       outbox.settle(claimed.num, 'accepted', maxAttempts, '250');
       sentNow++;
     } catch (error) {
-      const kind = classifySmtpFailure((error as { responseCode?: number }).responseCode);
+      if (storeFailure !== null) throw storeFailure; // the store failed: stop, a rerun recovers
+      const code = (error as { responseCode?: number }).responseCode;
+      const kind = classifySmtpFailure(code);
       const state = outbox.settle(claimed.num, kind, maxAttempts, replySummary(error), now().getTime() + backoffMs(claimed.attempts, baseMs, maxMs));
       if (state === 'pending') retries++;
+      else if (state === 'sent' && ended) sentNow++;
     }
   };
 
-  while (failure === null) {
-    if (!stopped && inFlight < concurrency) {
-      const claimed = outbox.claim(breachId, minGapMs > 0 ? 1 : concurrency - inFlight);
-      for (const message of claimed) {
-        if (minGapMs > 0) {
-          const wait = nextStart - performance.now();
-          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-          nextStart = Math.max(performance.now(), nextStart) + minGapMs;
+  // SQLite checkpoints the WAL inside whichever commit crosses 1,000 pages: if that were the end-of-data record, the
+  // checkpoint (milliseconds) would run between the record and the marker's write, the one gap that must stay short
+  // (smtp-transport.ts). So automatic checkpoints are off while sending, and the WAL is checkpointed here, between
+  // claims, where a delay costs only time.
+  const autoCheckpoint = store.db.pragma('wal_autocheckpoint', { simple: true }) as number;
+  store.db.pragma('wal_autocheckpoint = 0');
+  let claimsSinceCheckpoint = 0;
+  try {
+    await drain();
+  } finally {
+    store.db.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
+  }
+
+  async function drain(): Promise<void> {
+    while (failure === null) {
+      if (!stopped && inFlight < concurrency) {
+        if (++claimsSinceCheckpoint >= 200) {
+          claimsSinceCheckpoint = 0;
+          store.db.pragma('wal_checkpoint(PASSIVE)');
         }
-        attempts++;
-        inFlight++;
-        sendOne(message)
-          .catch((error: unknown) => (failure ??= error)) // a store error: stop, the rerun recovers
-          .finally(() => {
-            inFlight--;
-            if (attempts % 50 === 0) report();
-            wake();
-          });
+        const claimed = outbox.claim(breachId, minGapMs > 0 ? 1 : concurrency - inFlight);
+        for (const message of claimed) {
+          if (minGapMs > 0) {
+            const wait = nextStart - performance.now();
+            if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+            nextStart = Math.max(performance.now(), nextStart) + minGapMs;
+          }
+          attempts++;
+          inFlight++;
+          sendOne(message)
+            .catch((error: unknown) => (failure ??= error)) // a store error: stop, the rerun recovers
+            .finally(() => {
+              inFlight--;
+              if (attempts % 50 === 0) report();
+              wake();
+            });
+        }
+        if (claimed.length > 0) continue;
       }
-      if (claimed.length > 0) continue;
+      if (inFlight > 0) {
+        await woken();
+        continue;
+      }
+      if (stopped) break;
+      const due = outbox.nextDue(breachId);
+      if (due === null) break;
+      // Only messages waiting for their backoff are left: sleep until the first is due (or a stop).
+      const wait = Math.max(10, due - now().getTime());
+      await Promise.race([new Promise((resolve) => setTimeout(resolve, wait)), options.stop ?? new Promise(() => {})]);
     }
-    if (inFlight > 0) {
-      await woken();
-      continue;
-    }
-    if (stopped) break;
-    const due = outbox.nextDue(breachId);
-    if (due === null) break;
-    // Only messages waiting for their backoff are left: sleep until the first is due (or a stop).
-    const wait = Math.max(10, due - now().getTime());
-    await Promise.race([new Promise((resolve) => setTimeout(resolve, wait)), options.stop ?? new Promise(() => {})]);
   }
   if (failure !== null) throw failure;
   report();
   const durationMs = performance.now() - clock;
   return {
     breachId,
-    recovered,
+    recovered: recovered.resent,
+    recoveredUnconfirmed: recovered.unconfirmed,
+    unconfirmed: outboxUnconfirmed(store.db, breachId),
     attempts,
     sentNow,
     retries,

@@ -99,6 +99,7 @@ const WORDS = {
     withoutAddress: 'sans adresse postale',
     emails: 'Courriels',
     states: { sent: 'envoyés', pending: 'en attente', sending: 'en cours', bounced: 'rejetés', failed: 'en échec' },
+    unconfirmed: 'dont sans réponse du serveur (voir vigie notices status)',
     checks: 'Vérifications par heure (dernières 24 heures, ce serveur)',
     checksNote: 'Nombre de vérifications seulement : ni adresse, ni identifiant.',
     downloads: 'Télécharger le dernier dossier',
@@ -137,6 +138,7 @@ const WORDS = {
     withoutAddress: 'without a postal address',
     emails: 'E-mails',
     states: { sent: 'sent', pending: 'pending', sending: 'in flight', bounced: 'bounced', failed: 'failed' },
+    unconfirmed: 'of which without the server’s reply (see vigie notices status)',
     checks: 'Checks per hour (last 24 hours, this server)',
     checksNote: 'Counts only: no address, no identifier.',
     downloads: 'Download the latest dossier',
@@ -267,7 +269,7 @@ function dashboardBody(summary: AdminSummary, lang: Lang): string {
 <h3>${esc(w.clock)}</h3>${clock}<p>${esc(w.filed)} : ${b.dossiers.length === 0 ? esc(w.none) : b.dossiers.map((d) => `${d.sequence} (${esc(d.phase)}, ${esc(d.at.slice(0, 16))})`).join(', ')}</p>
 <h3>${esc(w.downloads)}</h3>${downloads}
 <h3>${esc(w.campaign)}</h3><p>${esc(w.notices)} : ${formatCount(n.notices)}, ${esc(w.opened)} ${formatCount(n.openedOnPortal)}. ${esc(w.letters)} : ${n.letters === null ? esc(w.noLetters) : `${formatCount(n.letters.printed)}, ${formatCount(n.letters.withoutPostalAddress)} ${esc(w.withoutAddress)}`}.</p>
-<p>${esc(w.emails)} : ${stateRows.map((r) => `${formatCount(r.value)} ${esc(w.states[r.state])}`).join(', ')}</p>
+<p>${esc(w.emails)} : ${stateRows.map((r) => `${formatCount(r.value)} ${esc(w.states[r.state])}${r.state === 'sent' && n.emailUnconfirmed > 0 ? ` (${formatCount(n.emailUnconfirmed)} ${esc(w.unconfirmed)})` : ''}`).join(', ')}</p>
 <svg role="img" aria-label="${esc(w.emails)}" viewBox="0 0 600 24" width="100%" preserveAspectRatio="none"><title>${esc(w.emails)}</title><rect x="0" y="0" width="600" height="24" fill="#e6e6e6"/>${stacked}</svg>
 <h3>${esc(w.categories)}</h3>${barChart(b.categories.map((c) => ({ label: CATEGORY_LABELS[lang][c.code as keyof (typeof CATEGORY_LABELS)['fr']] ?? c.code, value: c.persons })), w.categories)}</section>`;
   });
