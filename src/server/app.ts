@@ -78,6 +78,15 @@ function isRateLimitStore(value: RateLimitConfig | RateLimitStore): value is Rat
   return typeof (value as RateLimitStore).take === 'function';
 }
 
+/** Whether a request has a header, read from rawHeaders: `req.headers` builds an object of every header on first use. */
+function hasHeader(raw: readonly string[], lowerName: string): boolean {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === lowerName.length && name.toLowerCase() === lowerName) return true;
+  }
+  return false;
+}
+
 /** RFC 9110 §13.1.2: If-None-Match uses the weak comparison; "*" matches any current representation. */
 function noneMatch(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
@@ -132,7 +141,7 @@ export function createApp(options: AppOptions): FastifyInstance {
       // §10.1.1) by itself, without the headers every answer carries: these two are answered here instead
       // (found by test/attack/fuzz-http).
       const server = createServer({ connectionsCheckingInterval: 1_000, requireHostHeader: false }, (req, res) => {
-        if (req.headers.host === undefined && req.httpVersion === '1.1') return plainError(res, 400, 'the request has no Host header');
+        if (req.httpVersion === '1.1' && !hasHeader(req.rawHeaders, 'host')) return plainError(res, 400, 'the request has no Host header');
         // While draining (vigie serve stopping) every request goes through Fastify, which answers it with
         // Connection: close, so that a proxy's kept-alive connections end and the process can exit.
         if (draining || !serveCachedBucket(req, res)) handler(req, res);
@@ -367,10 +376,12 @@ export function createApp(options: AppOptions): FastifyInstance {
    * route below sends (a socket test compares them) and is observed and logged the same way. Anything else,
    * including a miss, goes through Fastify.
    */
+  /** The request log of the fast path: route and method serialized once (pino child bindings). */
+  let bucketLog: FastifyBaseLogger | null = null;
   function serveCachedBucket(req: IncomingMessage, res: ServerResponse): boolean {
-    if (req.method !== 'GET' || req.headers['if-none-match'] !== undefined) return false;
+    if (req.method !== 'GET') return false;
     const url = req.url ?? '';
-    if (!url.startsWith(BUCKET_PREFIX) || !BUCKET_URL.test(url)) return false;
+    if (!url.startsWith(BUCKET_PREFIX) || !BUCKET_URL.test(url) || hasHeader(req.rawHeaders, 'if-none-match')) return false;
     const hit = bucketCache.get(url.slice(BUCKET_PREFIX.length));
     if (hit === undefined) return false;
     const start = performance.now();
@@ -378,7 +389,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     res.end(hit.body);
     const ms = performance.now() - start;
     metrics.observeRequest('GET', BUCKET_ROUTE, 200, ms / 1000);
-    app.log.info({ reqId: randomUUID(), route: BUCKET_ROUTE, method: 'GET', status: 200, ms: Math.round(ms * 100) / 100 }, 'request');
+    (bucketLog ??= app.log.child({ route: BUCKET_ROUTE, method: 'GET' })).info({ reqId: randomUUID(), status: 200, ms: Math.round(ms * 100) / 100 }, 'request');
     return true;
   }
 
