@@ -183,6 +183,7 @@ describe('vigie report: the regulator dossier', () => {
     store.markNoticeOpened('A'.repeat(22));
     const { dossier } = await writeReport({ store, config: configAwareHoursBefore(now, 50), breachId: BREACH, outDir: join(ws.dir, 'dossier-3'), phase: 'complementary', reference: 'CNIL-REF-42', delayReason: null, now });
     expect(dossier.information.channels.portal).toEqual({ notices: 2, openedOnPortal: 1 });
+    expect(dossier.information.channels.emailUnconfirmed).toBe(0);
     expect(dossier.annexes.changes.map((c) => c.field)).toContain('information.channels.portal.notices');
     // The notification this one complements: the previous dossier's reference.
     expect(dossier.notification.earlierReference).toBe('CNIL-REF-42');

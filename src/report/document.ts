@@ -198,7 +198,7 @@ export function dossierDocument(d: Dossier, lang: Lang): DossierDocument {
             letter === null
               ? `${w.letters}: ${w.notGenerated}`
               : `${w.letters}: ${formatCount(letter.printed)} (${when(letter.generatedAt, lang, w.unknown)}); ${formatCount(letter.withoutPostalAddress)} ${w.withoutAddress}`,
-            `${w.emails}: ${formatCount(email.sent)} ${w.sent}, ${formatCount(email.bounced)} ${w.bounced}, ${formatCount(email.failed)} ${w.failed}, ${formatCount(email.pending + email.sending)} ${w.pending}`,
+            `${w.emails}: ${formatCount(email.sent)} ${w.sent}${d.information.channels.emailUnconfirmed > 0 ? ` (${formatCount(d.information.channels.emailUnconfirmed)} ${w.unconfirmed})` : ''}, ${formatCount(email.bounced)} ${w.bounced}, ${formatCount(email.failed)} ${w.failed}, ${formatCount(email.pending + email.sending)} ${w.pending}`,
             `${w.portal}: ${formatCount(d.information.channels.portal.notices)}, ${formatCount(d.information.channels.portal.openedOnPortal)} ${w.opened}`,
           ],
         },

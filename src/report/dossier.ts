@@ -141,6 +141,8 @@ export interface Dossier {
     channels: {
       letter: { printed: number; withoutPostalAddress: number; generatedAt: string } | null;
       email: NoticeFigures['email'];
+      /** Of `email.sent`: handed to the server in full, its reply never seen (docs/notices.md, "Exactly once"). */
+      emailUnconfirmed: number;
       portal: { notices: number; openedOnPortal: number };
     };
   };
@@ -268,6 +270,7 @@ export function computeDossier(input: DossierInput): Dossier {
       channels: {
         letter: notices.letters,
         email: notices.email,
+        emailUnconfirmed: notices.emailUnconfirmed,
         portal: { notices: notices.notices, openedOnPortal: notices.openedOnPortal },
       },
     },
