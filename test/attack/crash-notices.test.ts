@@ -145,8 +145,8 @@ describe('kill -9 during a notice campaign', () => {
     const log: string[] = [];
     /** Messages kept by the server whose reply the sender never recorded (counted sent, unconfirmed, by the rerun). */
     let unrecorded = 0;
-    /** Messages recorded as ended at a kill that the server never got (would be skipped: must stay 0). */
-    let endedNotKept = 0;
+    /** Message-IDs found `sending` with their end of data recorded after a kill (the rerun counts them sent). */
+    const endedAtKill = new Set<string>();
     let kills = 0;
 
     for (const point of points) {
@@ -168,10 +168,7 @@ describe('kill -9 during a notice campaign', () => {
         caught++;
       }
       unrecorded += caught;
-      // Whatever the kill, a message recorded as ended must be one the server has (it is never sent again).
-      await new Promise((settle) => setTimeout(settle, 100));
-      const kept = new Set(peer.accepted.map((m) => m.messageId));
-      endedNotKept += [...states].filter(([id, e]) => e.state === 'sending' && e.ended && !kept.has(id)).length;
+      for (const [id, e] of states) if (e.state === 'sending' && e.ended) endedAtKill.add(id);
       expect(caught).toBeLessThanOrEqual(CONNECTIONS); // one message in flight per connection
       const where =
         point.kind === 'starting' ? `${point.ms} ms after the start (or ${point.accepted} accepted)`
@@ -206,12 +203,15 @@ describe('kill -9 during a notice campaign', () => {
     const received = new Map<string, ReceivedMessage[]>();
     for (const m of peer.accepted) received.set(m.to, [...(received.get(m.to) ?? []), m]);
     const skipped = [...addresses].filter((a) => !received.has(a));
+    const receivedIds = new Set(peer.accepted.map((m) => m.messageId));
+    const missing = [...outbox().keys()].filter((id) => !receivedIds.has(id)).sort();
+    const lostAfterEnd = [...endedAtKill].filter((id) => !receivedIds.has(id)).sort();
     const copies = [...received.values()].reduce((n, ms) => n + ms.length - 1, 0);
     console.log(
       `crash-notices: ${kills} kills over ${points.length} points, then ${reruns} rerun(s); ${addresses.size} addresses, ` +
         `${peer.accepted.length} messages kept by the server; skipped ${skipped.length}; given up after repeated crashes and retried ` +
         `${failedAtMax}; second copies ${copies}; ${unrecorded} kept before their reply was recorded (counted sent, unconfirmed); ` +
-        `${endedNotKept} recorded as ended but not received; ${peer.partial} partial messages discarded by the server; ` +
+        `${lostAfterEnd.length} recorded as ended but never received; ${peer.partial} partial messages discarded by the server; ` +
         `outbox ${JSON.stringify(email)}\n  ${log.join('\n  ')}`,
     );
 
@@ -220,13 +220,13 @@ describe('kill -9 during a notice campaign', () => {
     // Never a second copy. Never a silent skip: a message the server never got can only be one whose end of data was
     // recorded in the microseconds before the marker's write(2) when the kill came (docs/notices.md: 4 in 579 kills
     // measured); it is counted sent but unconfirmed, and `vigie notices status` lists it.
-    expect(skipped.length).toBe(endedNotKept);
-    expect(endedNotKept).toBeLessThanOrEqual(2);
+    expect(missing).toEqual(lostAfterEnd);
+    // A statistical bound, loose on purpose (one was seen in 24 kills with the whole suite loading both cores): the
+    // order of the record and the marker's write is checked exactly by src/notices/smtp-transport.test.ts.
+    expect(lostAfterEnd.length).toBeLessThanOrEqual(3);
     const unconfirmedIds = new Set(
       (JSON.parse((await vigie('notices', 'status', '--breach', BREACH, '--json').exited).stdout) as { emailUnconfirmedMessageIds: string[] }).emailUnconfirmedMessageIds,
     );
-    const receivedIds = new Set(peer.accepted.map((m) => m.messageId));
-    const missing = [...outbox().keys()].filter((id) => !receivedIds.has(id));
     expect(missing).toHaveLength(skipped.length);
     for (const id of missing) expect(unconfirmedIds.has(id), `${id} not received, not listed as unconfirmed`).toBe(true);
     expect([...received.keys()].filter((a) => !addresses.has(a))).toEqual([]);
