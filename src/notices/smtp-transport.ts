@@ -101,7 +101,9 @@ class Lane {
   /**
    * Wraps the connection's socket (nodemailer's `_socket`, final once connected: after STARTTLS it is the TLS
    * socket) so that the armed hook runs inside the `write` that carries the marker. If the hook throws, the socket is
-   * destroyed instead: the marker never leaves and the server discards the message.
+   * destroyed instead: the marker never leaves and the server discards the message. A message larger than the
+   * socket's buffers (the notices are about 5 KB; Node buffers 16 KB, the kernel more) would still have body bytes
+   * queued in Node when the marker is written, and the marker would reach the kernel an I/O turn later.
    */
   private watch(connection: SMTPConnection): void {
     const socket = (connection as unknown as { _socket?: Socket })._socket;
@@ -132,10 +134,14 @@ class Lane {
   async send(envelope: { from: string; to: string[] }, raw: Buffer, onEndOfData: () => void): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const reused = this.connection !== null && this.messages > 0;
-      const connection = this.connection ?? (this.connection = await this.open().catch((error: unknown) => {
-        this.connection = null;
-        throw error;
-      }));
+      let connection = this.connection;
+      if (connection === null) {
+        connection = this.connection = await this.open().catch((error: unknown) => {
+          this.connection = null;
+          throw error;
+        });
+        this.messages = 0;
+      }
       let bodyRead = false;
       this.armed = null;
       this.hookError = null;
