@@ -16,7 +16,7 @@
 // handed to the server: before it, the server must discard a partial message (§4.1.1.4, §3.8), so sending again
 // cannot duplicate it; after it, a server that is silent may have taken the message (RFC 1047: a server that queues
 // before replying delivers it even when the client never reads the 250), so it is not sent again. The sender records
-// "ended" durably in the same turn of the event loop as it writes the marker (src/notices/smtp-transport.ts); such
+// "ended" durably inside the socket write that carries the marker (src/notices/smtp-transport.ts); such
 // a message is counted sent and flagged `unconfirmed` for the operator, who can send it again after checking the
 // relay's log (`--retry-unconfirmed`).
 

@@ -227,7 +227,7 @@ export class Outbox {
 
   /**
    * Records, durably, that the end of data of a claimed message is being handed to the server: called by the
-   * transport in the same turn of the event loop as it writes <CRLF>.<CRLF> (after this, a crash does not send it
+   * transport inside the socket write that carries <CRLF>.<CRLF> (after this, a crash does not send it
    * again). One statement outside any transaction: the row is in the WAL when it returns, so a `kill -9`
    * right after it cannot lose it.
    */

@@ -1,7 +1,7 @@
 // `vigie notices send`: drains a breach's e-mail outbox through SMTP with pooled connections, at a bounded rate,
 // retrying temporary failures with backoff. Each message is committed as `sending` before its SMTP transaction, its
-// end of data is recorded in the same turn of the event loop as the end-of-data marker leaves (smtp-transport.ts),
-// and it is settled on the server's reply; so a crash at any moment neither skips a message nor sends one twice
+// end of data is recorded inside the socket write that carries the end-of-data marker (smtp-transport.ts),
+// and it is settled on the server's reply; so a crash neither sends a message twice nor skips one silently
 // (docs/notices.md, "Exactly once"; the state machine in outbox-state.ts).
 
 import type { ControllerConfig } from '../controller/types.js';
