@@ -3,7 +3,7 @@
 
 import type { SqliteStore } from '../index/sqlite-store.js';
 import { lastNoticeRun } from './generate.js';
-import { outboxCounts, outboxUnconfirmed, type OutboxCounts } from './outbox.js';
+import { outboxCounts, outboxUnconfirmedIds, type OutboxCounts } from './outbox.js';
 
 export interface NoticeFigures {
   /** Sealed notices in the store (one per person). */
@@ -24,6 +24,6 @@ export function noticeFigures(store: SqliteStore, breachId: string): NoticeFigur
     openedOnPortal: counts.opened,
     letters: run === null ? null : { printed: run.letters, withoutPostalAddress: run.withoutPostalAddress, generatedAt: run.generatedAt },
     email: outboxCounts(store.db, breachId),
-    emailUnconfirmed: outboxUnconfirmed(store.db, breachId),
+    emailUnconfirmed: outboxUnconfirmedIds(store.db, breachId).length,
   };
 }

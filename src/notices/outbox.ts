@@ -29,13 +29,18 @@ CREATE TABLE IF NOT EXISTS notice_outbox (
 CREATE INDEX IF NOT EXISTS notice_outbox_due ON notice_outbox (breach_id, state, next_attempt_at);
 `;
 
+/** Connections whose outbox table is known to be up to date (checked once per connection, not per query). */
+const ensured = new WeakSet<Database.Database>();
+
 /** Creates the outbox table, or adds the columns of the end-of-data record to one made by an earlier version. */
 function ensureSchema(db: Database.Database): void {
+  if (ensured.has(db)) return;
   db.exec(SCHEMA);
   const columns = new Set((db.prepare('PRAGMA table_info(notice_outbox)').all() as { name: string }[]).map((c) => c.name));
   for (const column of ['data_ended', 'unconfirmed']) {
     if (!columns.has(column)) db.exec(`ALTER TABLE notice_outbox ADD COLUMN ${column} INTEGER NOT NULL DEFAULT 0`);
   }
+  ensured.add(db);
 }
 
 /** One person named in a message: several persons may share an e-mail address (a family). */
@@ -90,13 +95,10 @@ export function outboxCounts(db: Database.Database, breachId: string): OutboxCou
   return counts;
 }
 
-/** Messages counted `sent` whose end of data reached the server but whose reply was never seen (a crash, a lost connection). */
-export function outboxUnconfirmed(db: Database.Database, breachId: string): number {
-  ensureSchema(db);
-  return (db.prepare("SELECT count(*) AS n FROM notice_outbox WHERE breach_id = ? AND state = 'sent' AND unconfirmed = 1").get(breachId) as { n: number }).n;
-}
-
-/** Their Message-IDs (random, no personal data), for the operator to look up in the relay's log. */
+/**
+ * Messages counted `sent` whose end of data reached the server but whose reply was never seen (a crash, a lost
+ * connection), by Message-ID (random, no personal data), for the operator to look up in the relay's log.
+ */
 export function outboxUnconfirmedIds(db: Database.Database, breachId: string): string[] {
   ensureSchema(db);
   return (db.prepare("SELECT message_id FROM notice_outbox WHERE breach_id = ? AND state = 'sent' AND unconfirmed = 1 ORDER BY num").all(breachId) as { message_id: string }[]).map(
@@ -197,6 +199,11 @@ export class Outbox {
       const resent = this.db.prepare("UPDATE notice_outbox SET state = 'pending', updated_at = ? WHERE breach_id = ? AND state = 'sending'").run(stamp, breachId).changes;
       return { resent: failed + resent, unconfirmed };
     })();
+  }
+
+  /** Puts `failed` messages back to `pending` with their attempts reset (after the relay was fixed). Returns how many. */
+  retryFailed(breachId: string): number {
+    return this.db.prepare("UPDATE notice_outbox SET state = 'pending', attempts = 0, next_attempt_at = 0 WHERE breach_id = ? AND state = 'failed'").run(breachId).changes;
   }
 
   /**

@@ -8,7 +8,7 @@ import type { ControllerConfig } from '../controller/types.js';
 import type { SqliteStore } from '../index/sqlite-store.js';
 import { composeEmail } from './email.js';
 import { backoffMs, classifySmtpFailure } from './outbox-state.js';
-import { Outbox, outboxUnconfirmed, type ClaimedMessage, type OutboxCounts } from './outbox.js';
+import { Outbox, outboxUnconfirmedIds, type ClaimedMessage, type OutboxCounts } from './outbox.js';
 import type { MailTransport } from './smtp-transport.js';
 
 export { createSmtpTransport, type MailTransport } from './smtp-transport.js';
@@ -81,9 +81,7 @@ export async function sendNotices(options: SendOptions): Promise<SendSummary> {
   const outbox = new Outbox(store.db, options.secretKey, now);
   const recovered = outbox.recover(breachId, maxAttempts);
   if (options.retryUnconfirmed === true) outbox.retryUnconfirmed(breachId);
-  if (options.retryFailed === true) {
-    store.db.prepare("UPDATE notice_outbox SET state = 'pending', attempts = 0, next_attempt_at = 0 WHERE breach_id = ? AND state = 'failed'").run(breachId);
-  }
+  if (options.retryFailed === true) outbox.retryFailed(breachId);
   const initial = outbox.counts(breachId);
   const total = Object.values(initial).reduce((a, b) => a + b, 0);
   let attempts = 0;
@@ -200,7 +198,7 @@ export async function sendNotices(options: SendOptions): Promise<SendSummary> {
     breachId,
     recovered: recovered.resent,
     recoveredUnconfirmed: recovered.unconfirmed,
-    unconfirmed: outboxUnconfirmed(store.db, breachId),
+    unconfirmed: outboxUnconfirmedIds(store.db, breachId).length,
     attempts,
     sentNow,
     retries,

@@ -377,7 +377,7 @@ export function createApp(options: AppOptions): FastifyInstance {
    * including a miss, goes through Fastify.
    */
   /** The request log of the fast path: route and method serialized once (pino child bindings). */
-  let bucketLog: FastifyBaseLogger | null = null;
+  const bucketLog = app.log.child({ route: BUCKET_ROUTE, method: 'GET' });
   function serveCachedBucket(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'GET') return false;
     const url = req.url ?? '';
@@ -389,7 +389,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     res.end(hit.body);
     const ms = performance.now() - start;
     metrics.observeRequest('GET', BUCKET_ROUTE, 200, ms / 1000);
-    (bucketLog ??= app.log.child({ route: BUCKET_ROUTE, method: 'GET' })).info({ reqId: randomUUID(), status: 200, ms: Math.round(ms * 100) / 100 }, 'request');
+    bucketLog.info({ reqId: randomUUID(), status: 200, ms: Math.round(ms * 100) / 100 }, 'request');
     return true;
   }
 
