@@ -1,9 +1,10 @@
 // Lookup API benchmark (issue 3, "Performance"): autocannon on loopback against `vigie serve`'s app in a child
-// process, compared in the same run with (a) the same evaluation engine called in-process on one core,
-// (b) @cloudflare/voprf-ts's VOPRFServer in-process, (c) a bare node:http server returning the same bucket bytes.
-// Baselines are measured before and after the HTTP runs and averaged, so machine drift cancels in the ratios.
+// process, compared in the same run with (a) the same evaluation engine in a tight loop on as many threads as the
+// server has evaluation threads (`--eval-threads`, default 1), (b) @cloudflare/voprf-ts's VOPRFServer in-process,
+// (c) a bare node:http server returning the same bucket bytes. Engine and HTTP runs alternate, and bucket runs
+// alternate with the bare server's, so machine drift cancels in the per-round ratios.
 //
-//   npm run build && node dist/bench/http.js [--duration 10] [--connections 8] [--members 2000] [--rounds 3]
+//   npm run build && node dist/bench/http.js [--duration 10] [--connections 8] [--members 2000] [--rounds 3] [--eval-threads 1]
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,12 +13,14 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { EvaluationRequest, Oprf, VOPRFServer } from '@cloudflare/voprf-ts';
 import { CryptoNoble } from '@cloudflare/voprf-ts/crypto-noble';
 import autocannon from 'autocannon';
 import { b64uEncode } from '../src/crypto/encoding.js';
 import { blind } from '../src/crypto/voprf-client.js';
 import { createVoprfServer, generateSecretKey } from '../src/crypto/voprf-server.js';
+import { createEvaluatorPool } from '../src/index/evaluator-pool.js';
 import { createLookupService } from '../src/index/lookup-service.js';
 import { bucketHexOf } from '../src/lookup/client.js';
 import { createApp } from '../src/server/app.js';
@@ -31,6 +34,8 @@ const { values } = parseArgs({
     members: { type: 'string', default: '2000' },
     'baseline-seconds': { type: 'string', default: '4' },
     rounds: { type: 'string', default: '3' },
+    // The server's blind-evaluation worker threads, and the engine baseline's threads: the same number.
+    'eval-threads': { type: 'string', default: '1' },
     child: { type: 'string' },
     file: { type: 'string' },
   },
@@ -57,12 +62,20 @@ async function runChild(kind: string): Promise<void> {
   const hex = await bucketHexOf(fixture.members[0]!, fixture.manifest.bucketBits);
   // Production logs every request: keep the cost, send the lines nowhere.
   const { logger } = createServerLogger({ dest: '/dev/null' });
-  const app = createApp({ service: fixture.service, store: fixture.store, logger, rateLimit: null });
+  // As `vigie serve` does: blind evaluations on worker threads (0: on the event loop).
+  const threads = Number(values['eval-threads']);
+  const pool = threads > 0 ? await createEvaluatorPool({ secretKey: fixture.key.secretKey, threads }) : null;
+  const service =
+    pool === null
+      ? fixture.service
+      : createLookupService({ store: fixture.store, server: await createVoprfServer(fixture.key.secretKey), keyId: fixture.key.keyId, evaluator: pool });
+  const app = createApp({ service, store: fixture.store, logger, rateLimit: null });
   await app.listen({ host: HOST, port: 0 });
   const port = (app.server.address() as { port: number }).port;
   console.log(JSON.stringify({ port, keyId: fixture.key.keyId, bucketPath: `/v1/indexes/${fixture.manifest.indexId}/buckets/${hex}` }));
   process.on('SIGTERM', () => {
-    void app.close().then(() => {
+    void app.close().then(async () => {
+      await pool?.close();
       fixture.cleanup();
       process.exit(0);
     });
@@ -77,9 +90,13 @@ interface ChildInfo {
 }
 
 async function startChild(kind: string, extra: string[] = []): Promise<ChildInfo> {
-  const child = spawn(process.execPath, [new URL(import.meta.url).pathname, '--child', kind, '--members', values.members!, ...extra], {
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
+  const child = spawn(
+    process.execPath,
+    [new URL(import.meta.url).pathname, '--child', kind, '--members', values.members!, '--eval-threads', values['eval-threads']!, ...extra],
+    {
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    },
+  );
   const line = await new Promise<string>((resolveLine, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.once('line', (l) => resolveLine(l));
@@ -123,11 +140,15 @@ interface CannonResult {
   errors: number;
   /** Server CPU microseconds per request. */
   cpuUs: number;
+  /** The load generator's own CPU microseconds per request (this process): what it takes from the same cores. */
+  clientCpuUs: number;
 }
 
 async function cannon(server: ChildInfo, options: autocannon.Options): Promise<CannonResult> {
   const before = await cpuOf(server);
+  const clientBefore = process.cpuUsage();
   const result = await autocannon({ duration: Number(values.duration), connections: Number(values.connections), ...options });
+  const client = process.cpuUsage(clientBefore);
   const cpu = (await cpuOf(server)) - before;
   return {
     rps: result.requests.average,
@@ -136,6 +157,7 @@ async function cannon(server: ChildInfo, options: autocannon.Options): Promise<C
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     cpuUs: cpu / Math.max(1, result.requests.total),
+    clientCpuUs: (client.user + client.system) / Math.max(1, result.requests.total),
   };
 }
 
@@ -188,10 +210,22 @@ async function main(): Promise<void> {
   const baselineSeconds = Number(values['baseline-seconds']);
   const blinded = b64uEncode(blind(INPUT).blindedElement);
 
-  // Baselines in this process: the engine vigie serve uses (lookup service: b64u, checks, libsodium, one proof)…
+  // Baselines in this process: the engine vigie serve uses (lookup service: b64u, checks, libsodium, one proof) in a
+  // tight loop on as many threads as the server has evaluation threads (one at least)…
   const secretKey = generateSecretKey();
-  const engine = createLookupService({ store: {} as never, server: await createVoprfServer(secretKey), keyId: 'bench' });
-  const engineRun = () => opsPerSecond(() => engine.evaluate({ keyId: 'bench', blinded: [blinded] }), baselineSeconds);
+  const engineThreads = Math.max(1, Number(values['eval-threads']));
+  const engineRun = async (): Promise<number> => {
+    const rates = await Promise.all(
+      Array.from({ length: engineThreads }, () => {
+        const worker = new Worker(new URL('./engine-worker.js', import.meta.url), { workerData: { secretKey, blinded, seconds: baselineSeconds } });
+        return new Promise<number>((resolveRate, reject) => {
+          worker.once('message', ({ evaluations, ms }: { evaluations: number; ms: number }) => resolveRate((evaluations * 1000) / ms));
+          worker.once('error', reject);
+        }).finally(() => void worker.terminate());
+      }),
+    );
+    return rates.reduce((a, b) => a + b, 0);
+  };
   // …and voprf-ts's VOPRFServer on the same element.
   const suite = Oprf.Suite.RISTRETTO255_SHA512;
   const theirs = new VOPRFServer(suite, secretKey, CryptoNoble);
@@ -220,7 +254,7 @@ async function main(): Promise<void> {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const evaluateMax = [...evaluateRounds].sort((a, b) => a.http.rps - b.http.rps)[Math.floor(evaluateRounds.length / 2)]!.http;
   const roundRatios = evaluateRounds.map((r) => r.http.rps / r.engine);
-  const roundCpuRatios = evaluateRounds.map((r) => 1e6 / r.engine / r.http.cpuUs);
+  const roundCpuRatios = evaluateRounds.map((r) => (engineThreads * 1e6) / r.engine / r.http.cpuUs);
   const half = Math.floor(evaluateMax.rps / 2);
   const evaluateHalf = await cannon(vigie, { ...evaluateRequest, overallRate: half });
   // Several rounds: another process taking the cores for a moment stalls the queue and inflates one round's p99.
@@ -260,12 +294,13 @@ async function main(): Promise<void> {
     [...evaluateRounds.map((r) => r.http), evaluateHalf, ...bucketVigie, ...bucketBare].reduce((n, r) => n + r.non2xx + r.errors, 0) +
     pacedRounds.reduce((n, r) => n + r.errors, 0);
   const pacedP99s = pacedRounds.map((r) => r.p99);
-  // In-process, one evaluation costs 1e6 / rate microseconds of one core.
-  const engineCpuUs = 1e6 / engineRate;
+  // In-process, one evaluation costs threads × 1e6 / rate microseconds of one core.
+  const engineCpuUs = (engineThreads * 1e6) / engineRate;
   const report = {
     machine: `${cpus()[0]?.model ?? 'cpu'} x${availableParallelism()}, node ${process.version}`,
     duration: Number(values.duration),
     connections: Number(values.connections),
+    evalThreads: Number(values['eval-threads']),
     bucketBytes: bucketBytes.length,
     evaluate: {
       httpPerSecond: Math.round(evaluateMax.rps),
@@ -277,6 +312,7 @@ async function main(): Promise<void> {
       p50AtMaxMs: evaluateMax.p50,
       p99AtMaxMs: evaluateMax.p99,
       serverCpuUsPerRequest: +evaluateMax.cpuUs.toFixed(1),
+      clientCpuUsPerRequest: +evaluateMax.clientCpuUs.toFixed(1),
       engineCpuUsPerEvaluation: +engineCpuUs.toFixed(1),
       cpuRatioToEngine: +median(roundCpuRatios).toFixed(3),
       halfRate: half,
@@ -301,8 +337,8 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(report, null, 2));
   console.log(
     [
-      `evaluate (1 element): ${report.evaluate.httpPerSecond}/s over HTTP, ${report.evaluate.engineInProcessPerSecond}/s in-process -> ${report.evaluate.ratioToEngine}x, median of rounds ${report.evaluate.ratioToEngineRounds.join(', ')} (goal >= 0.85)`,
-      `                      CPU per request ${report.evaluate.serverCpuUsPerRequest} us vs ${report.evaluate.engineCpuUsPerEvaluation} us in-process -> ${report.evaluate.cpuRatioToEngine}x`,
+      `evaluate (1 element, ${report.evalThreads} evaluation thread(s); engine on ${engineThreads}): ${report.evaluate.httpPerSecond}/s over HTTP, ${report.evaluate.engineInProcessPerSecond}/s in-process -> ${report.evaluate.ratioToEngine}x, median of rounds ${report.evaluate.ratioToEngineRounds.join(', ')} (goal >= 0.85)`,
+      `                      CPU per request ${report.evaluate.serverCpuUsPerRequest} us vs ${report.evaluate.engineCpuUsPerEvaluation} us in-process -> ${report.evaluate.cpuRatioToEngine}x (the load generator: ${report.evaluate.clientCpuUsPerRequest} us per request on the same cores)`,
       `                      voprf-ts VOPRFServer in-process ${report.evaluate.voprfTsInProcessPerSecond}/s -> ${report.evaluate.ratioToVoprfTs}x (goal >= 8)`,
       `                      p99 at ${report.evaluate.halfRate}/s (half the maximum), paced: median ${report.evaluate.p99AtHalfPacedMsMedian} ms, best ${report.evaluate.p99AtHalfPacedMsBest} ms of ${pacedP99s.length} rounds (goal <= 20); autocannon bursts: ${report.evaluate.p99AtHalfAutocannonMs} ms`,
       `bucket GET (${report.bucketBytes} B): ${report.bucket.vigiePerSecond}/s vs bare node:http ${report.bucket.bareNodeHttpPerSecond}/s -> ${report.bucket.ratio}x, median of rounds ${report.bucket.ratioRounds.join(', ')} (goal >= 0.9)`,

@@ -39,6 +39,11 @@ export interface Config {
   readonly redisUrl: string | null;
   /** What the rate limits do while Redis cannot be reached (VIGIE_REDIS_FAILURE, default "closed": refuse with 503). */
   readonly redisFailure: RedisFailurePolicy;
+  /**
+   * Worker threads of `vigie serve` for blind evaluations (VIGIE_EVAL_THREADS, default: one per core; 0 evaluates on
+   * the event loop). The event loop then only does HTTP, so a rush of checks does not delay bucket answers.
+   */
+  readonly evalThreads: number | null;
 }
 
 /** "closed" refuses evaluations while the shared budget cannot be checked; "open" falls back to this replica's own buckets. */
@@ -70,7 +75,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const redisUrl = parseRedisUrl(nonEmpty(env, 'VIGIE_REDIS_URL'));
   const redisFailure = parseRedisFailure(nonEmpty(env, 'VIGIE_REDIS_FAILURE'));
   const bucketBaseUrl = parseBucketBaseUrl(nonEmpty(env, 'VIGIE_BUCKET_BASE_URL'));
-  return { db, keyFile, port, host, trustedProxies, rateLimit, hsts, noticeRateLimit, controllerFile, adminToken, portal, bucketBaseUrl, redisUrl, redisFailure };
+  const evalThreads = parseThreads(nonEmpty(env, 'VIGIE_EVAL_THREADS'), 'VIGIE_EVAL_THREADS');
+  return { db, keyFile, port, host, trustedProxies, rateLimit, hsts, noticeRateLimit, controllerFile, adminToken, portal, bucketBaseUrl, redisUrl, redisFailure, evalThreads };
+}
+
+/** A number of worker threads, 0 to 64; undefined (unset) means the default, null. */
+export function parseThreads(value: string | undefined, name: string): number | null {
+  if (value === undefined) return null;
+  const v = value.trim();
+  if (!/^\d{1,2}$/.test(v) || Number(v) > 64) throw new VigieError('E_CONFIG', `${name} expected a whole number of threads from 0 to 64, got "${value}"`);
+  return Number(v);
 }
 
 function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {

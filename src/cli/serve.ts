@@ -2,12 +2,14 @@
 // side that `vigie check --server URL` uses to check against a running server instead of the local store.
 
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { parsePort, type Config } from '../config.js';
+import { parsePort, parseThreads, type Config } from '../config.js';
 import { VigieError } from '../errors.js';
 import { createVoprfServer } from '../crypto/voprf-server.js';
+import { createEvaluatorPool, type EvaluatorPool } from '../index/evaluator-pool.js';
 import { createLookupService } from '../index/lookup-service.js';
 import { SqliteStore } from '../index/sqlite-store.js';
 import type { Store } from '../index/store.js';
@@ -61,13 +63,18 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const portal = portalOf(config);
   const store = await openStore(config, { mustExist: true });
   let redis: RedisRateLimits | null = null;
+  let pool: EvaluatorPool | null = null;
   try {
     const bound = await store.getMeta('key_id');
     if (bound !== null && bound !== key.keyId) {
       throw new VigieError('E_KEY_FILE', `the store ${config.db} was built with key ${bound}, but the key file holds key ${key.keyId}`);
     }
     const server = await createVoprfServer(key.secretKey);
-    const service = createLookupService({ store, server, keyId: key.keyId });
+    // Blind evaluations on worker threads (one per core by default): the event loop keeps to HTTP, buckets and
+    // notices, and one process uses every core. 0 keeps them on the event loop.
+    const threads = config.evalThreads ?? availableParallelism();
+    if (threads > 0) pool = await createEvaluatorPool({ secretKey: key.secretKey, threads });
+    const service = createLookupService({ store, server, keyId: key.keyId, ...(pool === null ? {} : { evaluator: pool }) });
     redis = await sharedRateLimits(config, key.secretKey, logger);
     const app = createApp({
       service,
@@ -102,11 +109,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         (closed ??= app.close().finally(async () => {
           await store.close();
           await redis?.close();
+          await pool?.close();
         })),
     };
   } catch (error) {
     await store.close();
     await redis?.close();
+    await pool?.close();
     throw error;
   }
 }
@@ -162,6 +171,7 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
       rateLimitStore: config.redisUrl === null ? 'memory' : `redis (failure ${config.redisFailure})`,
       trustedProxies: config.trustedProxies.length,
       hsts: config.hsts,
+      evalThreads: config.evalThreads ?? availableParallelism(),
     },
     'vigie serve listening',
   );
@@ -181,27 +191,32 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'serve the portal and the Lookup API over HTTP (private checks, notices, buckets, metrics)',
-  usage: 'vigie serve [--port 8080] [--host 127.0.0.1] [--controller controller.json]',
+  usage: 'vigie serve [--port 8080] [--host 127.0.0.1] [--controller controller.json] [--eval-threads N]',
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
     controller: { type: 'string' },
+    'eval-threads': { type: 'string' },
   },
   async run({ values }, io) {
     const config = loadConfig(io);
-    let port = config.port;
-    if (typeof values['port'] === 'string') {
-      try {
-        port = parsePort(values['port'], '--port');
-      } catch (error) {
-        throw new VigieError('E_USAGE', (error as Error).message);
-      }
-    }
+    const port = typeof values['port'] === 'string' ? asUsage(() => parsePort(values['port'] as string, '--port')) : config.port;
     const host = typeof values['host'] === 'string' ? values['host'] : config.host;
     const controllerFile = typeof values['controller'] === 'string' ? values['controller'] : config.controllerFile;
-    return serve({ ...config, port, host, controllerFile }, io, untilSignal);
+    const evalThreads =
+      typeof values['eval-threads'] === 'string' ? asUsage(() => parseThreads(values['eval-threads'] as string, '--eval-threads')) : config.evalThreads;
+    return serve({ ...config, port, host, controllerFile, evalThreads }, io, untilSignal);
   },
 };
+
+/** A flag's value checked by a configuration parser: its complaint is a usage error, not a configuration one. */
+function asUsage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new VigieError('E_USAGE', (error as Error).message);
+  }
+}
 
 /** The dashboard reads the notice outbox and the dossier log, which live in the SQLite store alone for now. */
 function sqliteOnly(store: Store, what: string): SqliteStore {

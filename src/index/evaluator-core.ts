@@ -2,6 +2,7 @@
 // (evaluator-pool.ts) or inline: OPRF evaluation of canonical identifiers, bucket prefixes, sealing of entries.
 
 import { hkdfSync } from 'node:crypto';
+import { ELEMENT_BYTES } from '../crypto/suite.js';
 import { createVoprfServer } from '../crypto/voprf-server.js';
 import { deriveEntryKeysSync, sealSync } from '../crypto/hkdf-seal-node.js';
 import { finish, SHA256_IV } from '../crypto/sha256-blocks.js';
@@ -40,10 +41,27 @@ export interface SealResult {
   entries: Uint8Array;
 }
 
+/** A server's BlindEvaluateBatch (RFC 9497 §3.3.2), for `vigie serve` off its event loop. */
+export interface BlindJob {
+  kind: 'blind';
+  /** n × 32 bytes: the blinded elements, as received (checked by the worker before any scalar work). */
+  elements: Uint8Array;
+}
+
+export interface BlindResult {
+  /** n × 32 bytes: the evaluated elements, in order. */
+  evaluated: Uint8Array;
+  /** The batch's one DLEQ proof (RFC 9497 §2.2.1), 64 bytes. */
+  proof: Uint8Array;
+}
+
 export interface EvaluatorCore {
   evaluate(job: EvaluateJob): EvaluateResult;
   seal(job: SealJob): SealResult;
+  /** Throws RangeError when an element is not a canonical, non-identity ristretto255 encoding. */
+  blindEvaluate(job: BlindJob): BlindResult;
 }
+
 
 const encoder = new TextEncoder();
 const bucketDomain = encoder.encode(BUCKET_DOMAIN);
@@ -127,6 +145,16 @@ export async function createEvaluatorCore(secretKey: Uint8Array): Promise<Evalua
         entries.set(sealSync(sealKey, padded), i * entrySize + TAG_BYTES);
       }
       return { buckets, entries };
+    },
+
+    blindEvaluate({ elements }) {
+      if (elements.length === 0 || elements.length % ELEMENT_BYTES !== 0) throw new RangeError('blinded elements: expected n x 32 bytes');
+      const blinded: Uint8Array[] = [];
+      for (let o = 0; o < elements.length; o += ELEMENT_BYTES) blinded.push(elements.subarray(o, o + ELEMENT_BYTES));
+      const { evaluatedElements, proof } = server.blindEvaluateBatch(blinded);
+      const evaluated = new Uint8Array(evaluatedElements.length * ELEMENT_BYTES);
+      evaluatedElements.forEach((element, i) => evaluated.set(element, i * ELEMENT_BYTES));
+      return { evaluated, proof: Uint8Array.from(proof) };
     },
   };
 }

@@ -8,6 +8,8 @@ import { Worker } from 'node:worker_threads';
 import {
   createEvaluatorCore,
   createMasker,
+  type BlindJob,
+  type BlindResult,
   type EvaluateJob,
   type EvaluateResult,
   type SealJob,
@@ -25,6 +27,11 @@ export interface EvaluatorPool {
   evaluate(canonicals: string[]): Promise<EvaluateResult>;
   seal(job: Omit<SealJob, 'kind'>): Promise<SealResult>;
   /**
+   * RFC 9497 BlindEvaluateBatch with one proof, on a worker: `elements` is n × 32 bytes. Rejects with a RangeError
+   * when an element is not a canonical non-identity encoding (checked before any scalar work).
+   */
+  blindEvaluate(elements: Uint8Array): Promise<BlindResult>;
+  /**
    * The bucket prefix of a stored identifier: its masked prefix XOR the keyed mask of y (see evaluator-core.ts),
    * on the calling thread. Lets the index builder have SQLite sort identifiers by bucket.
    */
@@ -39,7 +46,8 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
-  inFlight: number;
+  /** Jobs sent to this worker and not answered yet, by id. */
+  pending: Map<number, Pending>;
 }
 
 /** The compiled worker: beside this file in dist/, or dist/'s copy when this module runs from TypeScript sources (vitest). */
@@ -61,56 +69,75 @@ export async function createEvaluatorPool(options: EvaluatorPoolOptions): Promis
       threads: 0,
       evaluate: async (canonicals) => core.evaluate({ kind: 'evaluate', canonicals }),
       seal: async (job) => core.seal({ kind: 'seal', ...job }),
+      blindEvaluate: async (elements) => core.blindEvaluate({ kind: 'blind', elements }),
       unmaskPrefix,
       close: async () => {},
     };
   }
 
   const url = workerUrl();
-  const pending = new Map<number, Pending>();
   let nextId = 1;
   let failure: Error | null = null;
-  const slots: Slot[] = await Promise.all(
-    Array.from({ length: threads }, () => {
-      const worker = new Worker(url, { workerData: { secretKey: options.secretKey } });
-      return new Promise<Slot>((resolve, reject) => {
-        const slot: Slot = { worker, inFlight: 0 };
-        worker.once('error', reject);
-        worker.on('message', (message: { ready?: true; id?: number; result?: unknown; error?: string }) => {
-          if (message.ready === true) {
-            worker.off('error', reject);
-            worker.on('error', (error) => fail(error));
-            resolve(slot);
-            return;
-          }
-          const entry = pending.get(message.id ?? -1);
-          if (entry === undefined) return;
-          pending.delete(message.id!);
-          slot.inFlight--;
-          if (message.error !== undefined) entry.reject(new Error(message.error));
-          else entry.resolve(message.result as never);
-        });
-        worker.on('exit', (code) => {
-          if (code !== 0) fail(new Error(`evaluator worker exited with code ${code}`));
-        });
-      });
-    }),
-  );
+  let closing = false;
 
-  function fail(error: Error): void {
-    failure ??= error;
-    for (const entry of pending.values()) entry.reject(error);
-    pending.clear();
+  /** A worker with its libsodium instance ready. One that dies later is replaced (a server outlives it): the
+   * jobs it held fail, the next ones go to its successor. One that cannot start fails the pool. */
+  function spawn(): Promise<Slot> {
+    const worker = new Worker(url, { workerData: { secretKey: options.secretKey } });
+    const slot: Slot = { worker, pending: new Map() };
+    return new Promise<Slot>((resolve, reject) => {
+      let ready = false;
+      worker.on('error', (error) => {
+        if (!ready) reject(error);
+        else lose(slot, error);
+      });
+      worker.on('message', (message: { ready?: true; id?: number; result?: unknown; error?: string; errorName?: string }) => {
+        if (message.ready === true) {
+          ready = true;
+          resolve(slot);
+          return;
+        }
+        const entry = slot.pending.get(message.id ?? -1);
+        if (entry === undefined) return;
+        slot.pending.delete(message.id!);
+        if (message.error === undefined) entry.resolve(message.result as never);
+        else {
+          const error = message.errorName === 'RangeError' ? new RangeError(message.error) : new Error(message.error);
+          entry.reject(error);
+        }
+      });
+      worker.on('exit', (code) => {
+        if (!ready) reject(new Error(`evaluator worker exited with code ${code} before it was ready`));
+        else lose(slot, new Error(`evaluator worker exited with code ${code}`));
+      });
+    });
   }
 
-  function run<T>(job: EvaluateJob | SealJob, transfer: ArrayBuffer[]): Promise<T> {
+  function lose(slot: Slot, error: Error): void {
+    for (const entry of slot.pending.values()) entry.reject(error);
+    slot.pending.clear();
+    const at = slots.indexOf(slot);
+    if (closing || at === -1) return;
+    slots.splice(at, 1);
+    void slot.worker.terminate();
+    spawn().then(
+      (replacement) => (closing ? void replacement.worker.terminate() : void slots.push(replacement)),
+      (spawnError: Error) => {
+        failure ??= spawnError;
+      },
+    );
+  }
+
+  const slots: Slot[] = await Promise.all(Array.from({ length: threads }, spawn));
+
+  function run<T>(job: EvaluateJob | SealJob | BlindJob, transfer: ArrayBuffer[]): Promise<T> {
     if (failure !== null) return Promise.reject(failure);
+    if (slots.length === 0) return Promise.reject(new Error('no evaluator worker is running'));
     let slot = slots[0]!;
-    for (const candidate of slots) if (candidate.inFlight < slot.inFlight) slot = candidate;
+    for (const candidate of slots) if (candidate.pending.size < slot.pending.size) slot = candidate;
     const id = nextId++;
-    slot.inFlight++;
     return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (value: never) => void, reject });
+      slot.pending.set(id, { resolve: resolve as (value: never) => void, reject });
       slot.worker.postMessage({ id, job }, transfer);
     });
   }
@@ -120,8 +147,10 @@ export async function createEvaluatorPool(options: EvaluatorPoolOptions): Promis
     evaluate: (canonicals) => run<EvaluateResult>({ kind: 'evaluate', canonicals }, []),
     // The buffers are copied, not transferred: callers may still hold views on them.
     seal: (job) => run<SealResult>({ kind: 'seal', ...job }, []),
+    blindEvaluate: (elements) => run<BlindResult>({ kind: 'blind', elements }, []),
     unmaskPrefix,
     async close() {
+      closing = true;
       await Promise.all(slots.map((slot) => slot.worker.terminate()));
     },
   };

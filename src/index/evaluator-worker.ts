@@ -1,11 +1,11 @@
 // Worker thread body of the evaluator pool: one libsodium VOPRF instance per thread, jobs in, results out.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { createEvaluatorCore, type EvaluateJob, type SealJob } from './evaluator-core.js';
+import { createEvaluatorCore, type BlindJob, type EvaluateJob, type SealJob } from './evaluator-core.js';
 
 interface Envelope {
   id: number;
-  job: EvaluateJob | SealJob;
+  job: EvaluateJob | SealJob | BlindJob;
 }
 
 const port = parentPort;
@@ -17,12 +17,17 @@ port.on('message', ({ id, job }: Envelope) => {
     if (job.kind === 'evaluate') {
       const result = core.evaluate(job);
       port.postMessage({ id, result }, [result.ys.buffer as ArrayBuffer, result.maskedPrefixes.buffer as ArrayBuffer]);
-    } else {
+    } else if (job.kind === 'seal') {
       const result = core.seal(job);
       port.postMessage({ id, result }, [result.buckets.buffer as ArrayBuffer, result.entries.buffer as ArrayBuffer]);
+    } else {
+      const result = core.blindEvaluate(job);
+      port.postMessage({ id, result }, [result.evaluated.buffer as ArrayBuffer, result.proof.buffer as ArrayBuffer]);
     }
   } catch (error) {
-    port.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+    // The error's class travels too: a RangeError (an invalid element) is the client's fault, anything else ours.
+    const name = error instanceof Error ? error.name : 'Error';
+    port.postMessage({ id, error: error instanceof Error ? error.message : String(error), errorName: name });
   }
 });
 port.postMessage({ ready: true });

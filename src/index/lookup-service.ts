@@ -3,6 +3,7 @@
 
 import { VigieError } from '../errors.js';
 import { b64uDecode, b64uEncode } from '../crypto/encoding.js';
+import { ELEMENT_BYTES } from '../crypto/suite.js';
 import type { VoprfServer } from '../crypto/voprf-server.js';
 import { parseBucketHex } from '../lookup/bucket.js';
 import {
@@ -14,12 +15,18 @@ import {
   type LookupTransport,
   type Manifest,
 } from '../lookup/protocol.js';
+import type { EvaluatorPool } from './evaluator-pool.js';
 import type { MaybePromise, Store } from './store.js';
 
 export interface LookupServiceOptions {
   store: Pick<Store, 'manifest' | 'bucket'>;
   server: VoprfServer;
   keyId: string;
+  /**
+   * Where blind evaluations run: worker threads (`vigie serve`, so that the event loop answers HTTP while other
+   * cores do the scalar work), given the same key as `server`. Default: `server` on the calling thread.
+   */
+  evaluator?: Pick<EvaluatorPool, 'blindEvaluate'>;
 }
 
 export interface LookupService extends LookupTransport {
@@ -33,6 +40,7 @@ const ELEMENT_B64U = /^[A-Za-z0-9_-]{43}$/;
 
 export function createLookupService(options: LookupServiceOptions): LookupService {
   const { store, server, keyId } = options;
+  const pool = options.evaluator ?? null;
   const keys: KeysResponse = {
     keys: [{ keyId, suite: PROTOCOL_SUITE, mode: 'voprf', publicKey: b64uEncode(server.publicKey) }],
   };
@@ -91,14 +99,21 @@ export function createLookupService(options: LookupServiceOptions): LookupServic
         return bytes;
       });
       // blindEvaluateBatch checks every element (canonical encoding, not the identity) before any scalar work.
-      let evaluated;
+      let evaluatedElements: Uint8Array[];
+      let proof: Uint8Array;
       try {
-        evaluated = server.blindEvaluateBatch(elements);
+        if (pool === null) ({ evaluatedElements, proof } = server.blindEvaluateBatch(elements));
+        else {
+          const packed = new Uint8Array(elements.length * ELEMENT_BYTES);
+          elements.forEach((element, i) => packed.set(element, i * ELEMENT_BYTES));
+          const result = await pool.blindEvaluate(packed);
+          evaluatedElements = elements.map((_, i) => result.evaluated.subarray(i * ELEMENT_BYTES, (i + 1) * ELEMENT_BYTES));
+          proof = result.proof;
+        }
       } catch (error) {
         if (error instanceof RangeError) throw new VigieError('E_PROTOCOL', 'a blinded element is not a valid ristretto255 element', { cause: error });
         throw error;
       }
-      const { evaluatedElements, proof } = evaluated;
       return { evaluated: evaluatedElements.map(b64uEncode), proof: b64uEncode(proof) };
     },
   };

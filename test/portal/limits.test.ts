@@ -33,8 +33,12 @@ describe.skipIf(!run)('rate limits in the browser (Chromium)', () => {
     for (let i = 0; i < 8; i++) {
       await page.fill('#code', 'ABCD-EFGH-JKMN-PQRS');
       await page.click('#notice-form button[type=submit]');
+      // Until the look-up has finished (the form disables its button while one runs), not merely started: a verdict
+      // rendered after the clearing below would be taken for the last look-up's.
       await page.waitForFunction(
-        () => (document.getElementById('result')?.textContent ?? '') + (document.getElementById('notice-status')?.textContent ?? '') !== '',
+        () =>
+          document.querySelector<HTMLButtonElement>('#notice-form button[type=submit]')?.disabled === false &&
+          (document.getElementById('result')?.textContent ?? '') + (document.getElementById('notice-status')?.textContent ?? '') !== '',
       );
       await page.evaluate(() => (document.getElementById('result')!.textContent = ''));
     }

@@ -58,6 +58,7 @@ describe('vigie serve', () => {
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
     const logs = stdout.text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(logs.find((l) => l['msg'] === 'vigie serve listening')?.['url']).toBe(url);
+    expect(logs.find((l) => l['msg'] === 'vigie serve listening')?.['evalThreads']).toBeGreaterThanOrEqual(1); // one per core
     expect(logs.filter((l) => l['msg'] === 'request').length).toBeGreaterThanOrEqual(7);
     expect(logs.at(-1)?.['msg']).toBe('stopped');
     expect(stdout.text).not.toContain(f.members[0]!.slice(4));
@@ -108,9 +109,26 @@ describe('vigie serve', () => {
     expect(await codeOf(startServer(readConfig(envOf({ VIGIE_PORTAL_DIR: f.dir })), logger))).toBe('E_CONFIG');
   });
 
-  it('refuses a bad --port as a usage error and a bad --server URL', async () => {
+  it('evaluates on the event loop with VIGIE_EVAL_THREADS=0, as with worker threads', async () => {
+    const stdout = new Sink();
+    const stderr = new Sink();
+    let stop!: () => void;
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const done = serve(readConfig(envOf({ VIGIE_EVAL_THREADS: '0' })), { stdout, stderr, env: {} }, () => stopped);
+    await expect.poll(() => stderr.text, { timeout: 10_000 }).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
+    const url = /listening on (\S+)/.exec(stderr.text)![1]!;
+    const client = createServerLookupClient(url);
+    expect((await client.check([{ type: 'nir', canonical: f.members[1]! }])).found).toBe(true);
+    stop();
+    expect(await done).toBe(0);
+    const listening = stdout.text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === 'vigie serve listening');
+    expect(listening?.['evalThreads']).toBe(0);
+  });
+
+  it('refuses a bad --port or --eval-threads as a usage error and a bad --server URL', async () => {
     const io = { stdout: new Sink(), stderr: new Sink(), env: envOf() };
     expect(await codeOf(serveCommand.run({ values: { port: 'eighty' }, positionals: [] }, io))).toBe('E_USAGE');
+    expect(await codeOf(serveCommand.run({ values: { 'eval-threads': 'many' }, positionals: [] }, io))).toBe('E_USAGE');
     expect(() => createServerLookupClient('ftp://example.org')).toThrow(/http/);
   });
 });
@@ -122,6 +140,9 @@ describe('configuration of the server', () => {
       readConfig({ VIGIE_PORT: '9000', VIGIE_HOST: '::1', VIGIE_TRUSTED_PROXIES: '10.0.0.0/8, fd00::/8,192.0.2.1', VIGIE_RATE_LIMIT: '30/0.5', VIGIE_HSTS: '600' }),
     ).toMatchObject({ port: 9000, host: '::1', trustedProxies: ['10.0.0.0/8', 'fd00::/8', '192.0.2.1'], rateLimit: { burst: 30, refillPerSecond: 0.5 }, hsts: 600 });
     expect(readConfig({ VIGIE_RATE_LIMIT: 'off', VIGIE_HSTS: 'off' })).toMatchObject({ rateLimit: null, hsts: null });
+    expect(readConfig({}).evalThreads).toBeNull(); // one per core
+    expect(readConfig({ VIGIE_EVAL_THREADS: '0' }).evalThreads).toBe(0);
+    expect(readConfig({ VIGIE_EVAL_THREADS: ' 4 ' }).evalThreads).toBe(4);
   });
 
   it('reads the notice rate limit, the controller file and the portal build, with defaults', () => {
@@ -147,6 +168,9 @@ describe('configuration of the server', () => {
     ['VIGIE_NOTICE_RATE_LIMIT', 'ten'],
     ['VIGIE_CONTROLLER', ''],
     ['VIGIE_HOST', ' '],
+    ['VIGIE_EVAL_THREADS', 'all'],
+    ['VIGIE_EVAL_THREADS', '65'],
+    ['VIGIE_EVAL_THREADS', '-1'],
   ])('fails fast on %s=%j, naming the variable', (name, value) => {
     expect(() => readConfig({ [name]: value })).toThrow(name);
   });
