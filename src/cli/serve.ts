@@ -73,7 +73,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     // Blind evaluations on worker threads (one per core by default): the event loop keeps to HTTP, buckets and
     // notices, and one process uses every core. 0 keeps them on the event loop.
     const threads = config.evalThreads ?? availableParallelism();
-    if (threads > 0) pool = await createEvaluatorPool({ secretKey: key.secretKey, threads });
+    if (threads > 0) {
+      pool = await createEvaluatorPool({
+        secretKey: key.secretKey,
+        threads,
+        // The message only: no job content is in it. The requests it held answer 500; a new worker takes its place.
+        onWorkerLost: (error) => logger.error({ err: { message: error.message } }, 'evaluation worker lost: replaced'),
+      });
+    }
     const service = createLookupService({ store, server, keyId: key.keyId, ...(pool === null ? {} : { evaluator: pool }) });
     redis = await sharedRateLimits(config, key.secretKey, logger);
     const app = createApp({

@@ -20,6 +20,8 @@ export interface EvaluatorPoolOptions {
   secretKey: Uint8Array;
   /** Worker threads; 0 runs inline. Default: the number of cores. */
   threads?: number;
+  /** Told when a worker dies after it started (its jobs fail, a new one takes its place): for the server's log. */
+  onWorkerLost?: (error: Error) => void;
 }
 
 export interface EvaluatorPool {
@@ -119,6 +121,7 @@ export async function createEvaluatorPool(options: EvaluatorPoolOptions): Promis
     const at = slots.indexOf(slot);
     if (closing || at === -1) return;
     slots.splice(at, 1);
+    options.onWorkerLost?.(error);
     void slot.worker.terminate();
     spawn().then(
       (replacement) => (closing ? void replacement.worker.terminate() : void slots.push(replacement)),

@@ -3,6 +3,7 @@
 // before any scalar work, and the workers still serving after a refusal.
 
 import { randomBytes } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { b64uEncode } from '../../src/crypto/encoding.js';
 import { blind, finalizeBatch } from '../../src/crypto/voprf-client.js';
@@ -105,6 +106,34 @@ describe('POST /v1/evaluate with the evaluations on worker threads', () => {
       }
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('a worker that dies', () => {
+  it('fails only the jobs it held, is replaced, and the pool goes on answering', async () => {
+    // The pool keeps its workers to itself: note each one as it is sent a job.
+    const workers = new Set<Worker>();
+    const postMessage = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (this: Worker, ...args: Parameters<Worker['postMessage']>) {
+      workers.add(this);
+      return postMessage.apply(this, args);
+    };
+    const lost: Error[] = [];
+    const own = await createEvaluatorPool({ secretKey, threads: 1, onWorkerLost: (error) => lost.push(error) });
+    try {
+      const element = pack([blind(encoder.encode('nir:1850575123456')).blindedElement]);
+      expect((await own.blindEvaluate(element)).evaluated.length).toBe(32);
+      const [worker] = [...workers];
+      const held = own.blindEvaluate(element);
+      await worker!.terminate();
+      await expect(held).rejects.toThrow(/exited/);
+      expect(lost).toHaveLength(1);
+      await expect.poll(async () => (await own.blindEvaluate(element).catch(() => null))?.evaluated.length ?? 0, { timeout: 10_000 }).toBe(32);
+      expect(workers.size).toBe(2);
+    } finally {
+      Worker.prototype.postMessage = postMessage;
+      await own.close();
     }
   });
 });
