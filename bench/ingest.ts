@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { writeNewKeyFile } from '../src/crypto/key-file.js';
 import { createEvaluatorPool } from '../src/index/evaluator-pool.js';
-import { ingest } from '../src/index/ingest.js';
+import { ingest, type IngestProgress } from '../src/index/ingest.js';
 import { PgStore } from '../src/index/pg-store.js';
 import { SqliteStore } from '../src/index/sqlite-store.js';
 import type { Store } from '../src/index/store.js';
@@ -50,9 +50,19 @@ async function ingestOnce(file: string): Promise<Record<string, number>> {
   const pool = await createEvaluatorPool({ secretKey: key.secretKey, threads });
   const cpuStart = process.cpuUsage();
   const start = performance.now();
-  const summary = await ingest({ store, pool, keyId: key.keyId, breachId: 'bench', files: [file] });
+  // Phase boundaries: the end of the reading (every evaluation done and stored) and the start of the index build
+  // (after the merge of identifiers and persons), with the process's CPU time (every thread) at each.
+  let readEnd = { ms: 0, cpu: cpuStart };
+  let buildStart = { ms: 0, cpu: cpuStart };
+  const onProgress = (p: IngestProgress): void => {
+    if (p.phase === 'merging') readEnd = { ms: performance.now() - start, cpu: process.cpuUsage() };
+    else if (p.phase === 'building' && buildStart.ms === 0) buildStart = { ms: performance.now() - start, cpu: process.cpuUsage() };
+  };
+  const summary = await ingest({ store, pool, keyId: key.keyId, breachId: 'bench', files: [file], onProgress });
   const ms = performance.now() - start;
   const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (from: NodeJS.CpuUsage, to: NodeJS.CpuUsage): number => (to.user + to.system - from.user - from.system) / 1e6;
+  const end = process.cpuUsage();
   await pool.close();
   await store.close();
   if (values.db !== undefined) {
@@ -72,6 +82,12 @@ async function ingestOnce(file: string): Promise<Record<string, number>> {
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
     // Every thread of the process (main, evaluator workers, SQLite's sorter threads).
     cpuMicrosPerEvaluation: (cpu.user + cpu.system) / summary.evaluations,
+    readingSeconds: readEnd.ms / 1000,
+    readingCpuSeconds: cpuSeconds(cpuStart, readEnd.cpu),
+    mergeSeconds: (buildStart.ms - readEnd.ms) / 1000,
+    mergeCpuSeconds: cpuSeconds(readEnd.cpu, buildStart.cpu),
+    buildSeconds: (ms - buildStart.ms) / 1000,
+    buildCpuSeconds: cpuSeconds(buildStart.cpu, end),
   };
 }
 
@@ -146,6 +162,14 @@ if (values.child === 'ingest') {
     ratio: Math.round((run['evaluationsPerSecond']! / bare) * 1000) / 1000,
     cpuRatio: Math.round((bareCpuMicros.reduce((a, b) => a + b, 0) / bareCpuMicros.length / run['cpuMicrosPerEvaluation']!) * 1000) / 1000,
     peakRssMiB: Math.round(run['maxRssMiB']!),
+    // Wall and CPU (every thread) seconds per phase; the bare loop would take evaluations / bare seconds in all.
+    phases: Object.fromEntries(
+      (['reading', 'merge', 'build'] as const).map((phase) => [
+        phase,
+        { seconds: +run[`${phase}Seconds`]!.toFixed(1), cpuSeconds: +run[`${phase}CpuSeconds`]!.toFixed(1) },
+      ]),
+    ),
+    bareSeconds: +((run['evaluations']! / bare)).toFixed(1),
   };
   if (values['memory-check'] === true) {
     const small = child(await synthFile(Math.round(rows / 4)));

@@ -90,7 +90,7 @@ export const ingestCommand: Command = {
         onReject: (r) => report.write(r),
         onProgress: (p) =>
           progress.update({
-            phase: p.phase === 'reading' ? 'ingest' : p.phase === 'building' ? 'building index' : 'done',
+            phase: { reading: 'ingest', merging: 'merging', building: 'building index', done: 'done' }[p.phase],
             done: p.rowsRead,
             total: null,
             bytes: { read: p.bytesRead, total: p.bytesTotal },

@@ -1,12 +1,13 @@
 // The CPU-bound work of an ingest and of an index build, written once and run either in worker threads
 // (evaluator-pool.ts) or inline: OPRF evaluation of canonical identifiers, bucket prefixes, sealing of entries.
 
-import { hkdfSync } from 'node:crypto';
+import { hkdfSync, randomFillSync } from 'node:crypto';
 import { ELEMENT_BYTES } from '../crypto/suite.js';
 import { createVoprfServer } from '../crypto/voprf-server.js';
 import { deriveEntryKeysSync, sealSync } from '../crypto/hkdf-seal-node.js';
 import { finish, SHA256_IV } from '../crypto/sha256-blocks.js';
 import { BUCKET_DOMAIN, bucketOfPrefix } from '../lookup/bucket.js';
+import { RECORD_HEADER } from './bucket-spill.js';
 import { GCM_TAG_BYTES, TAG_BYTES } from '../lookup/protocol.js';
 
 export const Y_BYTES = 64;
@@ -55,9 +56,25 @@ export interface BlindResult {
   proof: Uint8Array;
 }
 
+/** Makes a group of consecutive buckets from its spilled records (bucket-spill.ts): pads and orders each one. */
+export interface AssembleJob {
+  kind: 'assemble';
+  /** Records of RECORD_HEADER + entrySize bytes: the bucket number (little-endian), then the sealed entry. */
+  records: Uint8Array;
+  firstBucket: number;
+  buckets: number;
+  entriesPerBucket: number;
+  entrySize: number;
+}
+
 export interface EvaluatorCore {
   evaluate(job: EvaluateJob): EvaluateResult;
   seal(job: SealJob): SealResult;
+  /**
+   * `buckets` × `entriesPerBucket` × `entrySize` bytes: each bucket's real entries and random dummies (DESIGN §4:
+   * dummies are random bytes of the same size), in byte order, so that a position says nothing about which are real.
+   */
+  assemble(job: AssembleJob): Uint8Array;
   /** Throws RangeError when an element is not a canonical, non-identity ristretto255 encoding. */
   blindEvaluate(job: BlindJob): BlindResult;
 }
@@ -145,6 +162,45 @@ export async function createEvaluatorCore(secretKey: Uint8Array): Promise<Evalua
         entries.set(sealSync(sealKey, padded), i * entrySize + TAG_BYTES);
       }
       return { buckets, entries };
+    },
+
+    assemble({ records, firstBucket, buckets, entriesPerBucket, entrySize }) {
+      const recordSize = RECORD_HEADER + entrySize;
+      if (records.length % recordSize !== 0) throw new RangeError('assemble: records are not whole');
+      const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
+      const n = records.length / recordSize;
+      const bucketBytes = entriesPerBucket * entrySize;
+      const out = new Uint8Array(buckets * bucketBytes);
+      const filled = new Uint32Array(buckets);
+      for (let r = 0; r < n; r++) {
+        const b = view.getUint32(r * recordSize, true) - firstBucket;
+        if (b < 0 || b >= buckets) throw new RangeError(`assemble: an entry of bucket ${b + firstBucket} is in another group`);
+        if (filled[b]! >= entriesPerBucket) throw new RangeError(`assemble: bucket ${b + firstBucket} holds more than ${entriesPerBucket} entries`);
+        const start = r * recordSize + RECORD_HEADER;
+        out.set(records.subarray(start, start + entrySize), b * bucketBytes + filled[b]! * entrySize);
+        filled[b]!++;
+      }
+      const scratch = new Uint8Array(bucketBytes);
+      const order = new Array<number>(entriesPerBucket);
+      const keys = new Uint32Array(entriesPerBucket);
+      for (let b = 0; b < buckets; b++) {
+        const base = b * bucketBytes;
+        const bucket = out.subarray(base, base + bucketBytes);
+        if (filled[b]! < entriesPerBucket) randomFillSync(bucket, filled[b]! * entrySize);
+        // Byte order, compared on the first four bytes first (uniformly random in every entry: a tag or a dummy).
+        for (let e = 0; e < entriesPerBucket; e++) {
+          order[e] = e;
+          keys[e] = ((bucket[e * entrySize]! << 24) | (bucket[e * entrySize + 1]! << 16) | (bucket[e * entrySize + 2]! << 8) | bucket[e * entrySize + 3]!) >>> 0;
+        }
+        order.sort(
+          (x, y) =>
+            keys[x]! - keys[y]! ||
+            Buffer.compare(bucket.subarray(x * entrySize, (x + 1) * entrySize), bucket.subarray(y * entrySize, (y + 1) * entrySize)),
+        );
+        for (let e = 0; e < entriesPerBucket; e++) scratch.set(bucket.subarray(order[e]! * entrySize, (order[e]! + 1) * entrySize), e * entrySize);
+        bucket.set(scratch);
+      }
+      return out;
     },
 
     blindEvaluate({ elements }) {

@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   createEvaluatorCore,
-  createMasker,
+  type AssembleJob,
   type BlindJob,
   type BlindResult,
   type EvaluateJob,
@@ -33,11 +33,8 @@ export interface EvaluatorPool {
    * when an element is not a canonical non-identity encoding (checked before any scalar work).
    */
   blindEvaluate(elements: Uint8Array): Promise<BlindResult>;
-  /**
-   * The bucket prefix of a stored identifier: its masked prefix XOR the keyed mask of y (see evaluator-core.ts),
-   * on the calling thread. Lets the index builder have SQLite sort identifiers by bucket.
-   */
-  unmaskPrefix(y: Uint8Array, maskedPrefix: number): number;
+  /** Makes a group of buckets from spilled records on a worker (see EvaluatorCore.assemble); `records` is transferred. */
+  assemble(job: Omit<AssembleJob, 'kind'>): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -63,8 +60,6 @@ function workerUrl(): URL {
 
 export async function createEvaluatorPool(options: EvaluatorPoolOptions): Promise<EvaluatorPool> {
   const threads = options.threads ?? availableParallelism();
-  const maskFor = createMasker(options.secretKey);
-  const unmaskPrefix = (y: Uint8Array, maskedPrefix: number): number => (maskedPrefix ^ maskFor(y)) >>> 0;
   if (threads === 0) {
     const core = await createEvaluatorCore(options.secretKey);
     return {
@@ -72,7 +67,7 @@ export async function createEvaluatorPool(options: EvaluatorPoolOptions): Promis
       evaluate: async (canonicals) => core.evaluate({ kind: 'evaluate', canonicals }),
       seal: async (job) => core.seal({ kind: 'seal', ...job }),
       blindEvaluate: async (elements) => core.blindEvaluate({ kind: 'blind', elements }),
-      unmaskPrefix,
+      assemble: async (job) => core.assemble({ kind: 'assemble', ...job }),
       close: async () => {},
     };
   }
@@ -133,7 +128,7 @@ export async function createEvaluatorPool(options: EvaluatorPoolOptions): Promis
 
   const slots: Slot[] = await Promise.all(Array.from({ length: threads }, spawn));
 
-  function run<T>(job: EvaluateJob | SealJob | BlindJob, transfer: ArrayBuffer[]): Promise<T> {
+  function run<T>(job: EvaluateJob | SealJob | BlindJob | AssembleJob, transfer: ArrayBuffer[]): Promise<T> {
     if (failure !== null) return Promise.reject(failure);
     if (slots.length === 0) return Promise.reject(new Error('no evaluator worker is running'));
     let slot = slots[0]!;
@@ -151,7 +146,7 @@ export async function createEvaluatorPool(options: EvaluatorPoolOptions): Promis
     // The buffers are copied, not transferred: callers may still hold views on them.
     seal: (job) => run<SealResult>({ kind: 'seal', ...job }, []),
     blindEvaluate: (elements) => run<BlindResult>({ kind: 'blind', elements }, []),
-    unmaskPrefix,
+    assemble: (job) => run<Uint8Array>({ kind: 'assemble', ...job }, [job.records.buffer as ArrayBuffer]),
     async close() {
       closing = true;
       await Promise.all(slots.map((slot) => slot.worker.terminate()));

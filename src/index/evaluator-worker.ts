@@ -1,11 +1,11 @@
 // Worker thread body of the evaluator pool: one libsodium VOPRF instance per thread, jobs in, results out.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { createEvaluatorCore, type BlindJob, type EvaluateJob, type SealJob } from './evaluator-core.js';
+import { createEvaluatorCore, type AssembleJob, type BlindJob, type EvaluateJob, type SealJob } from './evaluator-core.js';
 
 interface Envelope {
   id: number;
-  job: EvaluateJob | SealJob | BlindJob;
+  job: EvaluateJob | SealJob | BlindJob | AssembleJob;
 }
 
 const port = parentPort;
@@ -20,6 +20,9 @@ port.on('message', ({ id, job }: Envelope) => {
     } else if (job.kind === 'seal') {
       const result = core.seal(job);
       port.postMessage({ id, result }, [result.buckets.buffer as ArrayBuffer, result.entries.buffer as ArrayBuffer]);
+    } else if (job.kind === 'assemble') {
+      const result = core.assemble(job);
+      port.postMessage({ id, result }, [result.buffer as ArrayBuffer]);
     } else {
       const result = core.blindEvaluate(job);
       port.postMessage({ id, result }, [result.evaluated.buffer as ArrayBuffer, result.proof.buffer as ArrayBuffer]);

@@ -1,13 +1,15 @@
 // Builds an immutable index version from the identifiers table (DESIGN §4): one entry per distinct y across all
 // breaches, sealed under a key only y opens, placed in uniform buckets padded with random dummies, then published
-// atomically by the caller's transaction.
+// atomically by the caller's transaction. The main thread reads the store and writes buckets; the workers seal
+// entries and make buckets.
 
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { VigieError } from '../errors.js';
 import { categoriesOf } from '../identifiers/categories.js';
 import type { EntryPayload, Manifest } from '../lookup/protocol.js';
 import { GCM_TAG_BYTES, TAG_BYTES } from '../lookup/protocol.js';
-import { bucketOfPrefix, chooseBucketBits } from '../lookup/bucket.js';
+import { chooseBucketBits } from '../lookup/bucket.js';
+import { createBucketSpill } from './bucket-spill.js';
 import type { EvaluatorPool } from './evaluator-pool.js';
 import type { SealResult } from './evaluator-core.js';
 import { createOrderedPipeline } from './ordered-pipeline.js';
@@ -54,140 +56,106 @@ export async function buildIndex(target: BuildTarget, pool: EvaluatorPool, optio
   const plaintextSize = plaintextSizeFor(breaches);
   const entrySize = TAG_BYTES + plaintextSize + GCM_TAG_BYTES;
   const bucketCount = 2 ** bucketBits;
+  const window = Math.max(2, pool.threads * 2);
 
-  // The target yields identifiers sorted by bucket, which only the key tells (the store keeps masked prefixes), and
-  // counts distinct identifiers per bucket before the first row, so the padding is known before the first bucket.
-  const counts = new Uint32Array(bucketCount);
-  const bucketOf = (y: Buffer, prefix: number): number => bucketOfPrefix(pool.unmaskPrefix(y, prefix), bucketBits);
-  let entriesPerBucket = 1;
-
-  // Buckets are written in order as sealed entries come back from the workers, while they seal the next batches:
-  // every bucket padded to the fullest one with random dummies, entries in byte order so that position says nothing
-  // about which are real.
-  let writing = 0;
-  let pending: Uint8Array[] = [];
-  // Dummies are random bytes (DESIGN §4): an AES-256-CTR keystream under a fresh random key and IV, a CSPRNG
-  // construction (as in NIST SP 800-90A's CTR_DRBG) many times faster than a randomBytes call per bucket here.
-  const dummyStream = createCipheriv('aes-256-ctr', randomBytes(32), randomBytes(16));
-  const writeBucket = (bucket: number, entries: Uint8Array[]): void | Promise<void> => {
-    if (entries.length > entriesPerBucket) throw new VigieError('E_STORE', `index build: bucket ${bucket} holds more entries than counted`);
-    const missing = entriesPerBucket - entries.length;
-    if (missing > 0) {
-      const dummies = dummyStream.update(Buffer.alloc(missing * entrySize));
-      for (let d = 0; d < missing; d++) entries.push(dummies.subarray(d * entrySize, (d + 1) * entrySize));
-    }
-    // Byte order, compared on the first four bytes first (uniformly random in every entry: a tag or a dummy).
-    const keys = entries.map((e) => ((e[0]! << 24) | (e[1]! << 16) | (e[2]! << 8) | e[3]!) >>> 0);
-    const order = entries.map((_, i) => i);
-    order.sort((a, b) => keys[a]! - keys[b]! || Buffer.compare(entries[a]!, entries[b]!));
-    const data = Buffer.allocUnsafe(entriesPerBucket * entrySize);
-    order.forEach((i, position) => data.set(entries[i]!, position * entrySize));
-    return target.writeBucket(indexId, bucket, data);
-  };
-  const pipeline = createOrderedPipeline<{ sealed: SealResult; expected: Uint32Array }>(
-    Math.max(2, pool.threads * 2),
-    async ({ sealed: { buckets, entries }, expected }) => {
-      for (let i = 0; i < buckets.length; i++) {
-        const bucket = buckets[i]!;
-        // The worker unmasks the prefix on its own: a worker with another key would disagree here.
-        if (bucket !== expected[i]) throw new VigieError('E_STORE', 'index build: a worker placed an entry in another bucket');
-        if (bucket < writing) throw new VigieError('E_STORE', 'index build: entries out of bucket order');
-        while (writing < bucket) {
-          const written = writeBucket(writing++, pending);
-          if (written !== undefined) await written;
-          pending = [];
-        }
-        pending.push(entries.subarray(i * entrySize, (i + 1) * entrySize));
-      }
-    },
-  );
-
-  let ys = Buffer.alloc(SEAL_BATCH * Y_BYTES);
-  let prefixes = new Uint32Array(SEAL_BATCH);
-  let expected = new Uint32Array(SEAL_BATCH);
-  let payloads: string[] = [];
-  const flush = async (): Promise<void> => {
-    if (payloads.length === 0) return;
-    const job = {
-      indexId,
-      bucketBits,
-      plaintextSize,
-      ys: ys.subarray(0, payloads.length * Y_BYTES),
-      maskedPrefixes: prefixes.subarray(0, payloads.length),
-      payloads,
+  // First pass: identifiers in key order (y, breach), so the rows of one y are adjacent and no sort is needed; the
+  // workers seal each y's entry under the new index id and tell its bucket (only the key can: the store keeps masked
+  // prefixes); entries are spilled by bucket group.
+  const spill = createBucketSpill(bucketCount, entrySize);
+  try {
+    const sealing = createOrderedPipeline<SealResult>(window, ({ buckets, entries }) => spill.add(buckets, entries));
+    let ys = Buffer.alloc(SEAL_BATCH * Y_BYTES);
+    let prefixes = new Uint32Array(SEAL_BATCH);
+    let payloads: string[] = [];
+    const flush = async (): Promise<void> => {
+      if (payloads.length === 0) return;
+      const job = { indexId, bucketBits, plaintextSize, ys: ys.subarray(0, payloads.length * Y_BYTES), maskedPrefixes: prefixes.subarray(0, payloads.length), payloads };
+      ys = Buffer.alloc(SEAL_BATCH * Y_BYTES);
+      prefixes = new Uint32Array(SEAL_BATCH);
+      payloads = [];
+      await sealing.push(pool.seal(job));
     };
-    const batchExpected = expected.subarray(0, payloads.length);
-    ys = Buffer.alloc(SEAL_BATCH * Y_BYTES);
-    prefixes = new Uint32Array(SEAL_BATCH);
-    expected = new Uint32Array(SEAL_BATCH);
-    payloads = [];
-    await pipeline.push(pool.seal(job).then((sealed) => ({ sealed, expected: batchExpected })));
-  };
 
-  let currentY: Buffer | null = null;
-  let currentPrefix = 0;
-  let currentBucket = 0;
-  let found: { id: string; cats: number }[] = [];
-  let foundKey = '';
-  // Few distinct (breach, categories) combinations exist: their JSON is computed once.
-  const payloadCache = new Map<string, string>();
-  const push = async (): Promise<void> => {
-    if (currentY === null || found.length === 0) return;
-    const i = payloads.length;
-    currentY.copy(ys, i * Y_BYTES);
-    prefixes[i] = currentPrefix;
-    expected[i] = currentBucket;
-    let payload = payloadCache.get(foundKey);
-    if (payload === undefined) {
-      payload = payloadJson(found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
-      if (payloadCache.size > 100_000) payloadCache.clear();
-      payloadCache.set(foundKey, payload);
-    }
-    payloads.push(payload);
-    if (payloads.length === SEAL_BATCH) await flush();
-  };
-
-  let first = true;
-  for await (const chunk of target.sortedByBucket(bucketOf, counts)) {
-    if (first) {
-      first = false;
-      const counted = counts.reduce((n, c) => n + c, 0);
-      if (counted !== distinct) throw new VigieError('E_STORE', `index build: counted ${counted} identifiers in buckets, expected ${distinct}`);
-      for (const c of counts) if (c > entriesPerBucket) entriesPerBucket = c;
-    }
-    for (const [y, breachNum, prefix, cats, bucket] of chunk) {
-      if (currentY === null || !y.equals(currentY)) {
-        await push();
-        currentY = y;
-        currentPrefix = prefix;
-        currentBucket = bucket;
-        found = [];
-        foundKey = '';
+    let currentY: Buffer | null = null;
+    let currentPrefix = 0;
+    let found: { id: string; cats: number }[] = [];
+    let foundKey = '';
+    let sealed = 0;
+    // Few distinct (breach, categories) combinations exist: their JSON is computed once.
+    const payloadCache = new Map<string, string>();
+    const push = async (): Promise<void> => {
+      if (currentY === null || found.length === 0) return;
+      const i = payloads.length;
+      currentY.copy(ys, i * Y_BYTES);
+      prefixes[i] = currentPrefix;
+      let payload = payloadCache.get(foundKey);
+      if (payload === undefined) {
+        payload = payloadJson(found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+        if (payloadCache.size > 100_000) payloadCache.clear();
+        payloadCache.set(foundKey, payload);
       }
-      const breach = byNum.get(breachNum);
-      if (breach !== undefined && cats !== 0) {
-        found.push({ id: breach.id, cats });
-        foundKey += `${breachNum}:${cats};`;
+      payloads.push(payload);
+      sealed++;
+      if (payloads.length === SEAL_BATCH) await flush();
+    };
+
+    for await (const chunk of target.identifiersByY()) {
+      for (const [y, breachNum, prefix, cats] of chunk) {
+        if (currentY === null || !y.equals(currentY)) {
+          await push();
+          currentY = y;
+          currentPrefix = prefix;
+          found = [];
+          foundKey = '';
+        }
+        const breach = byNum.get(breachNum);
+        if (breach !== undefined && cats !== 0) {
+          found.push({ id: breach.id, cats });
+          foundKey += `${breachNum}:${cats};`;
+        }
       }
     }
-  }
-  await push();
-  await flush();
-  await pipeline.drain();
-  while (writing < bucketCount) {
-    await writeBucket(writing++, pending);
-    pending = [];
-  }
+    await push();
+    await flush();
+    await sealing.drain();
+    spill.finish();
 
-  const manifest: Manifest = {
-    indexId,
-    keyId: options.keyId,
-    bucketBits,
-    entrySize,
-    entriesPerBucket,
-    breaches: breaches.map((b) => ({ id: b.id, title: b.title, categories: categoriesOf(b.categories) })),
-    createdAt: now().toISOString(),
-  };
-  await target.publish(manifest, KEEP_PREVIOUS);
-  return manifest;
+    const counted = spill.counts.reduce((n, c) => n + c, 0);
+    if (counted !== sealed || sealed > distinct) throw new VigieError('E_STORE', `index build: ${counted} entries placed in buckets, ${sealed} sealed, ${distinct} identifiers`);
+    let entriesPerBucket = 1;
+    for (const c of spill.counts) if (c > entriesPerBucket) entriesPerBucket = c;
+
+    // Second pass: each group's buckets made on a worker (padded to the fullest bucket with random dummies, entries
+    // in byte order) and written in bucket order while the workers make the next groups.
+    const bucketBytes = entriesPerBucket * entrySize;
+    const writing = createOrderedPipeline<{ firstBucket: number; data: Uint8Array }>(window, async ({ firstBucket, data }) => {
+      const buckets = data.length / bucketBytes;
+      for (let b = 0; b < buckets; b++) {
+        const written = target.writeBucket(indexId, firstBucket + b, Buffer.from(data.buffer, data.byteOffset + b * bucketBytes, bucketBytes));
+        if (written !== undefined) await written;
+      }
+    });
+    for (let g = 0; g < spill.groups; g++) {
+      const firstBucket = g * spill.bucketsPerGroup;
+      const buckets = Math.min(spill.bucketsPerGroup, bucketCount - firstBucket);
+      if (buckets <= 0) break;
+      const records = spill.readGroup(g);
+      await writing.push(pool.assemble({ records, firstBucket, buckets, entriesPerBucket, entrySize }).then((data) => ({ firstBucket, data })));
+    }
+    await writing.drain();
+
+    const manifest: Manifest = {
+      indexId,
+      keyId: options.keyId,
+      bucketBits,
+      entrySize,
+      entriesPerBucket,
+      breaches: breaches.map((b) => ({ id: b.id, title: b.title, categories: categoriesOf(b.categories) })),
+      createdAt: now().toISOString(),
+    };
+    await target.publish(manifest, KEEP_PREVIOUS);
+    return manifest;
+  } finally {
+    spill.close();
+  }
 }

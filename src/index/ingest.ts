@@ -38,7 +38,8 @@ export interface RejectRecord {
 }
 
 export interface IngestProgress {
-  phase: 'reading' | 'building' | 'done';
+  /** reading the files (and evaluating); merging the identifiers and persons found; building the index; done. */
+  phase: 'reading' | 'merging' | 'building' | 'done';
   file: string;
   rowsRead: number;
   bytesRead: number;
@@ -355,6 +356,18 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       );
     }
 
+    /** Progress once the files are read: every row counted, every byte read. */
+    const afterReading = (phase: 'merging' | 'building' | 'done'): void =>
+      options.onProgress?.({
+        phase,
+        file: '',
+        rowsRead,
+        bytesRead: files.reduce((n, f) => n + f.bytes, 0),
+        bytesTotal: null,
+        evaluations,
+        elapsedMs: performance.now() - clock,
+      });
+    afterReading('merging');
     const identifiers = await session.mergeIdentifiers();
 
     // Persons: deduplicated by NIR, else name + birth date (DESIGN §5), aggregated then forgotten.
@@ -393,15 +406,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     };
     await session.setBreachStats(breachMask, stats);
 
-    options.onProgress?.({
-      phase: 'building',
-      file: '',
-      rowsRead,
-      bytesRead: files.reduce((n, f) => n + f.bytes, 0),
-      bytesTotal: null,
-      evaluations,
-      elapsedMs: performance.now() - clock,
-    });
+    afterReading('building');
     const manifest = await buildIndex(session, pool, { keyId, now });
     const summary: IngestSummary = {
       breachId,
@@ -429,15 +434,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       summary: JSON.stringify({ ...summary, manifest: undefined }),
     });
     await session.commit();
-    options.onProgress?.({
-      phase: 'done',
-      file: '',
-      rowsRead,
-      bytesRead: summary.files.reduce((n, f) => n + f.bytes, 0),
-      bytesTotal: null,
-      evaluations,
-      elapsedMs: performance.now() - clock,
-    });
+    afterReading('done');
     return summary;
   } catch (error) {
     await session.rollback();

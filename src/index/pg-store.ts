@@ -19,7 +19,7 @@ import {
   type IngestSession,
   type PersonGroup,
   type SealedNotice,
-  type SortedRow,
+  type IdentifierTuple,
   type Store,
 } from './store.js';
 
@@ -404,38 +404,16 @@ class PgIngestSession implements IngestSession {
     return rows[0]!.n;
   }
 
-  async *sortedByBucket(bucketOf: (y: Buffer, prefix: number) => number, counts: Uint32Array): AsyncIterable<SortedRow[]> {
-    // Only the key tells buckets, so PostgreSQL cannot sort by bucket on its own: a first pass reads the
-    // identifiers in (y, breach) order, unmasks each bucket here, counts distinct y per bucket (the rows of one y
-    // are adjacent) and loads (bucket, row) into a temporary table; PostgreSQL then sorts that (on disk if large).
-    // Cursors let the reads and the loads share the transaction's one connection.
-    await this.run('CREATE TEMP TABLE build_sorted (bucket integer NOT NULL, y bytea NOT NULL, breach integer NOT NULL, prefix integer NOT NULL, cats integer NOT NULL) ON COMMIT DROP');
+  async *identifiersByY(): AsyncIterable<IdentifierTuple[]> {
+    // A cursor lets the reads share the transaction's one connection; the primary key's index gives the order.
     await this.run('DECLARE by_y NO SCROLL CURSOR FOR SELECT y, breach, prefix, cats FROM identifiers ORDER BY y, breach');
-    const encoder = new CopyEncoder(COPY_FLUSH_BYTES + (1 << 20));
-    let last: Buffer | null = null;
     for (;;) {
       const rows = await this.fetchArrays(`FETCH ${FETCH_ROWS} FROM by_y`);
       if (rows.length === 0) break;
-      for (const [y, breach, prefix, cats] of rows as [Buffer, number, number, number][]) {
-        const bucket = bucketOf(y, prefix >>> 0);
-        if (last === null || !y.equals(last)) {
-          counts[bucket]!++;
-          last = y;
-        }
-        encoder.tuple(5).int4(bucket).bytea(y).int4(breach).int4(prefix).int4(cats);
-      }
-      if (encoder.size >= COPY_FLUSH_BYTES) await copyIn(this.client, 'build_sorted', encoder.take());
-    }
-    if (encoder.rows > 0) await copyIn(this.client, 'build_sorted', encoder.take());
-    await this.run('CLOSE by_y');
-    await this.run('DECLARE by_bucket NO SCROLL CURSOR FOR SELECT y, breach, prefix, cats, bucket FROM build_sorted ORDER BY bucket, y, breach');
-    for (;;) {
-      const rows = await this.fetchArrays(`FETCH ${FETCH_ROWS} FROM by_bucket`);
-      if (rows.length === 0) break;
       for (const row of rows) row[2] = (row[2] as number) >>> 0;
-      yield rows as SortedRow[];
+      yield rows as IdentifierTuple[];
     }
-    await this.run('CLOSE by_bucket');
+    await this.run('CLOSE by_y');
   }
 
   private async fetchArrays(text: string): Promise<unknown[][]> {

@@ -5,7 +5,7 @@ import { IDENTIFIER_TYPES, type IdentifierType } from '../identifiers/index.js';
 import type { Manifest } from '../lookup/protocol.js';
 import type { BreachStats } from './stats.js';
 import type Database from 'better-sqlite3';
-import type { BreachRef, FoundBatch, IngestSession, PersonGroup, SortedRow } from './store.js';
+import type { BreachRef, FoundBatch, IdentifierTuple, IngestSession, PersonGroup } from './store.js';
 import type { SqliteStore } from './sqlite-store.js';
 
 const Y_BYTES = 64;
@@ -122,40 +122,18 @@ class SqliteIngestSession implements IngestSession {
     return (this.store.db.prepare('SELECT count(DISTINCT y) AS n FROM identifiers').get() as { n: number }).n;
   }
 
-  async *sortedByBucket(bucketOf: (y: Buffer, prefix: number) => number, counts: Uint32Array): AsyncIterable<SortedRow[]> {
-    const db = this.store.db;
-    // Identifiers come out of SQLite sorted by bucket (its external merge sort, so memory does not grow with their
-    // number): the bucket is computed by a SQL function that unmasks the stored prefix with the key (the store
-    // alone cannot tell buckets). The function also counts distinct identifiers per bucket while SQLite fills its
-    // sorter: the table is scanned in primary-key order (y, breach), so the rows of one y are adjacent. The sort
-    // completes before the first row is returned, so the counts are complete before the first chunk.
-    let lastCounted: Buffer | null = null;
-    db.function('vigie_bucket', (y: unknown, prefix: unknown) => {
-      if (!Buffer.isBuffer(y) || y.length !== Y_BYTES || typeof prefix !== 'number') throw new TypeError('vigie_bucket(y, prefix): bad arguments');
-      const bucket = bucketOf(y, prefix);
-      if (lastCounted === null || !y.equals(lastCounted)) {
-        counts[bucket]!++;
-        lastCounted = y;
+  async *identifiersByY(): AsyncIterable<IdentifierTuple[]> {
+    // The primary key's order (a WITHOUT ROWID table is stored in it): SQLite walks the B-tree, no sorter.
+    const rows = this.store.db.prepare('SELECT y, breach, prefix, cats FROM identifiers ORDER BY y, breach').raw(true);
+    let chunk: IdentifierTuple[] = [];
+    for (const row of rows.iterate() as IterableIterator<IdentifierTuple>) {
+      chunk.push(row);
+      if (chunk.length === CHUNK) {
+        yield chunk;
+        chunk = [];
       }
-      return bucket;
-    });
-    const sorted = db.prepare('SELECT y, breach, prefix, cats, vigie_bucket(y, prefix) AS b FROM identifiers ORDER BY b, y, breach').raw(true);
-    // Buckets are inserted while the sorted cursor is open, which better-sqlite3 allows only in its unsafe mode:
-    // safe here, since the cursor reads SQLite's sorter (filled before the first row), not the buckets table.
-    db.unsafeMode(true);
-    try {
-      let chunk: SortedRow[] = [];
-      for (const row of sorted.iterate() as IterableIterator<SortedRow>) {
-        chunk.push(row);
-        if (chunk.length === CHUNK) {
-          yield chunk;
-          chunk = [];
-        }
-      }
-      if (chunk.length > 0) yield chunk;
-    } finally {
-      db.unsafeMode(false);
     }
+    if (chunk.length > 0) yield chunk;
   }
 
   writeBucket(indexId: string, bucket: number, data: Uint8Array): void {

@@ -95,8 +95,8 @@ export interface BreachRef {
   categories: number;
 }
 
-/** A row of the index build, sorted by (bucket, y, breach): y, breach number, masked prefix, categories, bucket. */
-export type SortedRow = [y: Buffer, breach: number, prefix: number, cats: number, bucket: number];
+/** A row of the index build, in (y, breach) order: y, breach number, masked prefix, categories. */
+export type IdentifierTuple = [y: Buffer, breach: number, prefix: number, cats: number];
 
 /**
  * What the index build asks of the store, inside the ingest's transaction (DESIGN §4: an index version is built
@@ -107,10 +107,10 @@ export interface BuildTarget {
   /** Distinct y across every breach. */
   distinctIdentifiers(): Promise<number>;
   /**
-   * The identifiers in (bucket, y, breach) order, in chunks. `bucketOf` unmasks a prefix into a bucket (only the
-   * key can); `counts[bucket]` must hold the number of distinct y of each bucket before the first chunk is yielded.
+   * Every identifier row in (y, breach) order, in chunks, the prefix as an unsigned 32-bit number. The order is the
+   * primary key's: no sort. Nothing is written to the store while the chunks are read.
    */
-  sortedByBucket(bucketOf: (y: Buffer, prefix: number) => number, counts: Uint32Array): AsyncIterable<SortedRow[]>;
+  identifiersByY(): AsyncIterable<IdentifierTuple[]>;
   writeBucket(indexId: string, bucket: number, data: Uint8Array): MaybePromise<void>;
   /** Records the manifest, makes it current, prunes versions older than the previous one. */
   publish(manifest: Manifest, keep: number): Promise<void>;
