@@ -67,6 +67,37 @@ export function deriveEntryKeysSync(y: Uint8Array, indexId: string): { tag: Uint
   return { tag, sealKey };
 }
 
+/**
+ * An index entry (DESIGN §4) written into `out` at `offset`: tag (16 bytes) || AES-256-GCM(sealKey, zero nonce,
+ * plaintext) || GCM tag (16 bytes), tag and sealKey derived from y with the index id as HKDF salt. The same bytes
+ * as `deriveEntryKeysSync` then `sealSync`, without their intermediate arrays: an index build seals millions.
+ */
+export function sealEntryInto(y: Uint8Array, indexId: string, plaintext: Uint8Array, out: Uint8Array, offset: number): void {
+  checkEntryArgs(y, indexId);
+  if (cachedSalt !== indexId) {
+    hmacKey(Buffer.from(indexId, 'utf8'), saltKey);
+    cachedSalt = indexId;
+  }
+  if (offset < 0 || offset + TAG_BYTES + plaintext.length + GCM_TAG_BYTES > out.length) throw new RangeError('sealEntryInto: the entry does not fit');
+  try {
+    hmac(saltKey, y, prk, 0); // Extract: PRK = HMAC(salt, y)
+    hmacKey(prk, prkKey);
+    hmac(prkKey, TAG_T1, t1, 0); // tag = T(1) of "vigie/v1/tag", 16 bytes
+    out.set(t1.subarray(0, TAG_BYTES), offset);
+    hmac(prkKey, SEAL_T1, t1, 0); // sealKey = T(1) of "vigie/v1/seal", 32 bytes (copied by OpenSSL at init)
+    const cipher = createCipheriv('aes-256-gcm', t1, ZERO_NONCE);
+    const body = cipher.update(plaintext);
+    cipher.final(); // GCM is a stream mode: nothing is held back
+    out.set(body, offset + TAG_BYTES);
+    out.set(cipher.getAuthTag(), offset + TAG_BYTES + body.length);
+  } finally {
+    prk.fill(0);
+    t1.fill(0);
+    prkKey.inner.fill(0);
+    prkKey.outer.fill(0);
+  }
+}
+
 /** Same as `seal`: AES-256-GCM, 12 zero bytes of nonce, no AAD; ciphertext || 16-byte tag. */
 export function sealSync(key: Uint8Array, plaintext: Uint8Array): Uint8Array {
   checkSealKey(key);

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deriveEntryKeys, deriveNoticeKeys, open, seal } from './hkdf-seal.js';
-import { deriveEntryKeysSync, deriveNoticeKeysSync, openSync, sealSync } from './hkdf-seal-node.js';
+import { deriveEntryKeysSync, deriveNoticeKeysSync, openSync, sealEntryInto, sealSync } from './hkdf-seal-node.js';
 import { NOTICE_CODE_ALPHABET } from './notice-code.js';
 
 const enc = new TextEncoder();
@@ -113,6 +113,24 @@ describe('WebCrypto and node versions agree', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('a whole entry written in place: the same bytes as the keys then the seal, and the WebCrypto client opens it', async () => {
+    await fc.assert(
+      fc.asyncProperty(y, indexId, fc.uint8Array({ minLength: 0, maxLength: 300 }), fc.nat(40), async (y, indexId, plaintext, offset) => {
+        const out = new Uint8Array(offset + 16 + plaintext.length + 16 + 7).fill(0xee);
+        sealEntryInto(y, indexId, plaintext, out, offset);
+        const keys = deriveEntryKeysSync(y, indexId);
+        const entry = out.subarray(offset, offset + 32 + plaintext.length);
+        expect(bytesToHex(entry)).toBe(bytesToHex(new Uint8Array([...keys.tag, ...sealSync(keys.sealKey, plaintext)])));
+        expect(out.subarray(0, offset).every((b) => b === 0xee) && out.subarray(offset + 32 + plaintext.length).every((b) => b === 0xee)).toBe(true);
+        const web = await deriveEntryKeys(y, indexId);
+        expect(bytesToHex((await open(web.sealKey, entry.subarray(16)))!)).toBe(bytesToHex(plaintext));
+      }),
+      { numRuns: 100 },
+    );
+    expect(() => sealEntryInto(KAT.y, 'index-a', new Uint8Array(10), new Uint8Array(41), 0)).toThrow(RangeError);
+    expect(() => sealEntryInto(KAT.y.subarray(1), 'index-a', new Uint8Array(10), new Uint8Array(42), 0)).toThrow();
   });
 
   it('entry keys stay right when index builds interleave (the salt cache)', () => {

@@ -139,6 +139,14 @@ export interface HmacKey {
 const padBlock = new Uint8Array(BLOCK_BYTES);
 const keyDigest = new Uint8Array(DIGEST_BYTES);
 
+/** `state` = the SHA-256 state after the block K' XOR `pad` (K' zero-padded to a block). */
+function padded(state: Int32Array, k: Uint8Array, pad: number): void {
+  padBlock.fill(pad);
+  for (let i = 0; i < k.length; i++) padBlock[i] = k[i]! ^ pad;
+  state.set(SHA256_IV);
+  compress(state, padBlock, 0);
+}
+
 /** K' = K, or SHA-256(K) when longer than a block, zero-padded; XOR 0x36 (inner) and 0x5c (outer). */
 export function hmacKey(key: Uint8Array, into?: HmacKey): HmacKey {
   const target = into ?? { inner: new Int32Array(8), outer: new Int32Array(8) };
@@ -147,15 +155,8 @@ export function hmacKey(key: Uint8Array, into?: HmacKey): HmacKey {
     finish(SHA256_IV, 0, key, keyDigest, 0);
     k = keyDigest;
   }
-  for (const [state, pad] of [
-    [target.inner, 0x36],
-    [target.outer, 0x5c],
-  ] as const) {
-    padBlock.fill(pad);
-    for (let i = 0; i < k.length; i++) padBlock[i] = k[i]! ^ pad;
-    state.set(SHA256_IV);
-    compress(state, padBlock, 0);
-  }
+  padded(target.inner, k, 0x36);
+  padded(target.outer, k, 0x5c);
   padBlock.fill(0);
   keyDigest.fill(0);
   return target;

@@ -4,7 +4,7 @@
 import { hkdfSync, randomFillSync } from 'node:crypto';
 import { ELEMENT_BYTES } from '../crypto/suite.js';
 import { createVoprfServer } from '../crypto/voprf-server.js';
-import { deriveEntryKeysSync, sealSync } from '../crypto/hkdf-seal-node.js';
+import { sealEntryInto } from '../crypto/hkdf-seal-node.js';
 import { finish, SHA256_IV } from '../crypto/sha256-blocks.js';
 import { BUCKET_DOMAIN, bucketOfPrefix } from '../lookup/bucket.js';
 import { RECORD_HEADER } from './bucket-spill.js';
@@ -32,8 +32,10 @@ export interface SealJob {
   /** n × 64 bytes. */
   ys: Uint8Array;
   maskedPrefixes: Uint32Array;
-  /** One JSON payload per y, at most plaintextSize bytes once encoded. */
-  payloads: string[];
+  /** The distinct JSON payloads of the batch, each at most plaintextSize bytes once encoded. */
+  payloadTable: string[];
+  /** Per y, its payload's index in payloadTable. */
+  payloadIndex: Uint16Array;
 }
 
 export interface SealResult {
@@ -145,21 +147,24 @@ export async function createEvaluatorCore(secretKey: Uint8Array): Promise<Evalua
       return { ys, maskedPrefixes };
     },
 
-    seal({ indexId, bucketBits, plaintextSize, ys, maskedPrefixes, payloads }) {
-      const n = payloads.length;
+    seal({ indexId, bucketBits, plaintextSize, ys, maskedPrefixes, payloadTable, payloadIndex }) {
+      const n = payloadIndex.length;
       const entrySize = TAG_BYTES + plaintextSize + GCM_TAG_BYTES;
       const entries = new Uint8Array(n * entrySize);
       const buckets = new Uint32Array(n);
-      const padded = Buffer.alloc(plaintextSize);
+      // A batch holds a few distinct payloads (one per combination of breaches and categories): each is padded once.
+      const plaintexts = payloadTable.map((payload) => {
+        const padded = Buffer.alloc(plaintextSize, 0x20);
+        const written = padded.write(payload, 0, 'utf8');
+        if (Buffer.byteLength(payload, 'utf8') !== written) throw new RangeError('payload longer than plaintextSize');
+        return padded;
+      });
       for (let i = 0; i < n; i++) {
         const y = ys.subarray(i * Y_BYTES, (i + 1) * Y_BYTES);
         buckets[i] = bucketOfPrefix((maskedPrefixes[i]! ^ maskFor(y)) >>> 0, bucketBits);
-        padded.fill(0x20);
-        const written = padded.write(payloads[i]!, 0, 'utf8');
-        if (Buffer.byteLength(payloads[i]!, 'utf8') !== written) throw new RangeError('payload longer than plaintextSize');
-        const { tag, sealKey } = deriveEntryKeysSync(y, indexId);
-        entries.set(tag, i * entrySize);
-        entries.set(sealSync(sealKey, padded), i * entrySize + TAG_BYTES);
+        const plaintext = plaintexts[payloadIndex[i]!];
+        if (plaintext === undefined) throw new RangeError(`payload ${payloadIndex[i]} is not in the table`);
+        sealEntryInto(y, indexId, plaintext, entries, i * entrySize);
       }
       return { buckets, entries };
     },

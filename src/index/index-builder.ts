@@ -66,13 +66,27 @@ export async function buildIndex(target: BuildTarget, pool: EvaluatorPool, optio
     const sealing = createOrderedPipeline<SealResult>(window, ({ buckets, entries }) => spill.add(buckets, entries));
     let ys = Buffer.alloc(SEAL_BATCH * Y_BYTES);
     let prefixes = new Uint32Array(SEAL_BATCH);
-    let payloads: string[] = [];
+    let payloadIndex = new Uint16Array(SEAL_BATCH);
+    let payloadTable: string[] = [];
+    let tableIndex = new Map<string, number>();
+    let count = 0;
     const flush = async (): Promise<void> => {
-      if (payloads.length === 0) return;
-      const job = { indexId, bucketBits, plaintextSize, ys: ys.subarray(0, payloads.length * Y_BYTES), maskedPrefixes: prefixes.subarray(0, payloads.length), payloads };
+      if (count === 0) return;
+      const job = {
+        indexId,
+        bucketBits,
+        plaintextSize,
+        ys: ys.subarray(0, count * Y_BYTES),
+        maskedPrefixes: prefixes.subarray(0, count),
+        payloadTable,
+        payloadIndex: payloadIndex.subarray(0, count),
+      };
       ys = Buffer.alloc(SEAL_BATCH * Y_BYTES);
       prefixes = new Uint32Array(SEAL_BATCH);
-      payloads = [];
+      payloadIndex = new Uint16Array(SEAL_BATCH);
+      payloadTable = [];
+      tableIndex = new Map();
+      count = 0;
       await sealing.push(pool.seal(job));
     };
 
@@ -85,18 +99,22 @@ export async function buildIndex(target: BuildTarget, pool: EvaluatorPool, optio
     const payloadCache = new Map<string, string>();
     const push = async (): Promise<void> => {
       if (currentY === null || found.length === 0) return;
-      const i = payloads.length;
-      currentY.copy(ys, i * Y_BYTES);
-      prefixes[i] = currentPrefix;
+      currentY.copy(ys, count * Y_BYTES);
+      prefixes[count] = currentPrefix;
       let payload = payloadCache.get(foundKey);
       if (payload === undefined) {
         payload = payloadJson(found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
         if (payloadCache.size > 100_000) payloadCache.clear();
         payloadCache.set(foundKey, payload);
       }
-      payloads.push(payload);
+      let index = tableIndex.get(payload);
+      if (index === undefined) {
+        index = payloadTable.push(payload) - 1;
+        tableIndex.set(payload, index);
+      }
+      payloadIndex[count++] = index;
       sealed++;
-      if (payloads.length === SEAL_BATCH) await flush();
+      if (count === SEAL_BATCH) await flush();
     };
 
     for await (const chunk of target.identifiersByY()) {

@@ -109,10 +109,14 @@ export function departmentOf(postcode: string): string {
   return digits.slice(0, 2);
 }
 
-function isMinor(birthDate: string, asOf: Date): boolean {
-  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
-  const eighteenth = Date.UTC(y + 18, m - 1, d);
-  return eighteenth > asOf.getTime();
+/**
+ * The latest birth date (ISO yyyy-mm-dd) of a person who is 18 on `asOf` (UTC): a person is a minor when born after
+ * it, which ISO dates tell by comparing as strings. Born 29 February, one comes of age on 1 March in a common year,
+ * which the comparison gives too (yyyy-02-29 sorts after yyyy-02-28).
+ */
+export function adultCutoff(asOf: Date): string {
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${String(asOf.getUTCFullYear() - 18).padStart(4, '0')}-${pad(asOf.getUTCMonth() + 1)}-${pad(asOf.getUTCDate())}`;
 }
 
 export async function ingest(options: IngestOptions): Promise<IngestSummary> {
@@ -124,6 +128,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const now = options.now ?? (() => new Date());
   const started = now();
   const asOf = options.asOf ?? started;
+  const cutoff = adultCutoff(asOf);
   const title = options.title ?? (await store.breach(breachId))?.title ?? breachId;
   const clock = performance.now();
 
@@ -318,7 +323,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
             types,
             personIndex: nirIndex !== -1 ? nirIndex : personIndex !== -1 ? personIndex : 0,
             department: postcodeCell === null ? 'unknown' : departmentOf(cells[postcodeCell]!),
-            minor: birthDate !== null && isMinor(birthDate, asOf),
+            minor: birthDate !== null && birthDate > cutoff,
           });
           for (const text of canonicals) batch.canonicals.push(text);
         }
