@@ -119,3 +119,19 @@ describe('making the buckets of a group', () => {
     expect(() => core.assemble({ ...job, records: new Uint8Array(7) })).toThrow(/not whole/);
   });
 });
+
+describe('evaluation jobs', () => {
+  it('take canonical forms joined by line feeds, give what one evaluation each gives, and refuse a miscount', async () => {
+    const secretKey = generateSecretKey();
+    const core = await createEvaluatorCore(secretKey);
+    const forms = ['nir:1850575123456', 'email:jeanne@example.fr', 'person:MARTIN|JEANNE|1985-05-01'];
+    const all = core.evaluate({ kind: 'evaluate', canonicals: forms.join('\n'), count: 3 });
+    forms.forEach((form, i) => {
+      const one = core.evaluate({ kind: 'evaluate', canonicals: form, count: 1 });
+      expect(Buffer.from(all.ys.subarray(i * 64, (i + 1) * 64)).equals(Buffer.from(one.ys))).toBe(true);
+      expect(all.maskedPrefixes[i]).toBe(one.maskedPrefixes[0]);
+    });
+    expect(() => core.evaluate({ kind: 'evaluate', canonicals: forms.join('\n'), count: 2 })).toThrow(/more canonical forms/);
+    expect(() => core.evaluate({ kind: 'evaluate', canonicals: forms.join('\n'), count: 4 })).toThrow(/fewer canonical forms/);
+  });
+});

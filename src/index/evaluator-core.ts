@@ -14,7 +14,12 @@ export const Y_BYTES = 64;
 
 export interface EvaluateJob {
   kind: 'evaluate';
-  canonicals: string[];
+  /**
+   * The canonical identifiers joined by line feeds: one string crosses to a worker as one copy, where an array of
+   * strings is cloned item by item, and is encoded once. Canonical forms never hold a line feed (checked: `count`).
+   */
+  canonicals: string;
+  count: number;
 }
 
 export interface EvaluateResult {
@@ -133,17 +138,26 @@ export async function createEvaluatorCore(secretKey: Uint8Array): Promise<Evalua
   const bucketPrefix = createBucketPrefixer();
 
   return {
-    evaluate({ canonicals }) {
-      const n = canonicals.length;
+    evaluate({ canonicals, count }) {
+      const n = count;
       const ys = new Uint8Array(n * Y_BYTES);
       const maskedPrefixes = new Uint32Array(n);
+      const bytes = encoder.encode(canonicals);
+      let start = 0;
       for (let i = 0; i < n; i++) {
-        const input = encoder.encode(canonicals[i]!);
+        if (start > bytes.length) throw new RangeError('evaluate: fewer canonical forms than counted');
+        let end = bytes.indexOf(0x0a, start);
+        if (end === -1) end = bytes.length;
+        if (i === n - 1 && end !== bytes.length) throw new RangeError('evaluate: more canonical forms than counted (one holds a line feed)');
+        const input = bytes.subarray(start, end);
+        start = end + 1;
         const y = server.evaluate(input);
         ys.set(y, i * Y_BYTES);
         const prefix = bucketPrefix(input);
         maskedPrefixes[i] = (prefix ^ maskFor(y)) >>> 0;
       }
+      if (start < bytes.length) throw new RangeError('evaluate: fewer canonical forms than counted');
+      bytes.fill(0); // identifiers should not linger in memory longer than needed
       return { ys, maskedPrefixes };
     },
 

@@ -49,6 +49,10 @@ interface Slot {
   pending: Map<number, Pending>;
 }
 
+function evaluateJob(canonicals: string[]): EvaluateJob {
+  return { kind: 'evaluate', canonicals: canonicals.join('\n'), count: canonicals.length };
+}
+
 /** The compiled worker: beside this file in dist/, or dist/'s copy when this module runs from TypeScript sources (vitest). */
 function workerUrl(): URL {
   const here = new URL('./evaluator-worker.js', import.meta.url);
@@ -64,7 +68,7 @@ export async function createEvaluatorPool(options: EvaluatorPoolOptions): Promis
     const core = await createEvaluatorCore(options.secretKey);
     return {
       threads: 0,
-      evaluate: async (canonicals) => core.evaluate({ kind: 'evaluate', canonicals }),
+      evaluate: async (canonicals) => core.evaluate(evaluateJob(canonicals)),
       seal: async (job) => core.seal({ kind: 'seal', ...job }),
       blindEvaluate: async (elements) => core.blindEvaluate({ kind: 'blind', elements }),
       assemble: async (job) => core.assemble({ kind: 'assemble', ...job }),
@@ -142,7 +146,7 @@ export async function createEvaluatorPool(options: EvaluatorPoolOptions): Promis
 
   return {
     threads,
-    evaluate: (canonicals) => run<EvaluateResult>({ kind: 'evaluate', canonicals }, []),
+    evaluate: (canonicals) => run<EvaluateResult>(evaluateJob(canonicals), []),
     // The buffers are copied, not transferred: callers may still hold views on them.
     seal: (job) => run<SealResult>({ kind: 'seal', ...job }, []),
     blindEvaluate: (elements) => run<BlindResult>({ kind: 'blind', elements }, []),

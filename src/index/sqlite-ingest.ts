@@ -61,6 +61,7 @@ class SqliteIngestSession implements IngestSession {
   private readonly appendFound;
   private readonly appendFoundMany;
   private readonly appendPerson;
+  private readonly appendPersonMany;
   private readonly insertBucket;
 
   constructor(
@@ -71,6 +72,7 @@ class SqliteIngestSession implements IngestSession {
     this.appendFound = db.prepare('INSERT INTO scratch.found (y, type, prefix, cats) VALUES (?, ?, ?, ?)');
     this.appendFoundMany = db.prepare(`INSERT INTO scratch.found (y, type, prefix, cats) VALUES ${Array(APPEND_ROWS).fill('(?, ?, ?, ?)').join(', ')}`);
     this.appendPerson = db.prepare('INSERT INTO scratch.persons (key, cats, department, minor) VALUES (?, ?, ?, ?)');
+    this.appendPersonMany = db.prepare(`INSERT INTO scratch.persons (key, cats, department, minor) VALUES ${Array(APPEND_ROWS).fill('(?, ?, ?, ?)').join(', ')}`);
     this.insertBucket = db.prepare('INSERT INTO buckets (index_id, bucket, data) VALUES (?, ?, ?)');
   }
 
@@ -94,7 +96,23 @@ class SqliteIngestSession implements IngestSession {
       bind(k, one, 0);
       this.appendFound.run(one);
     }
-    for (const p of batch.persons) this.appendPerson.run(p.key, p.cats, p.department, p.minor ? 1 : 0);
+    const persons = batch.persons;
+    const personArgs = new Array<unknown>(4 * APPEND_ROWS);
+    let p = 0;
+    for (; p + APPEND_ROWS <= persons.length; p += APPEND_ROWS) {
+      for (let r = 0; r < APPEND_ROWS; r++) {
+        const person = persons[p + r]!;
+        personArgs[4 * r] = person.key;
+        personArgs[4 * r + 1] = person.cats;
+        personArgs[4 * r + 2] = person.department;
+        personArgs[4 * r + 3] = person.minor ? 1 : 0;
+      }
+      this.appendPersonMany.run(personArgs);
+    }
+    for (; p < persons.length; p++) {
+      const person = persons[p]!;
+      this.appendPerson.run(person.key, person.cats, person.department, person.minor ? 1 : 0);
+    }
   }
 
   async mergeIdentifiers(): Promise<Record<IdentifierType, number>> {
