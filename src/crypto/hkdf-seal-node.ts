@@ -41,29 +41,48 @@ const prk = new Uint8Array(DIGEST_BYTES);
 const prkKey: HmacKey = { inner: new Int32Array(8), outer: new Int32Array(8) };
 const t1 = new Uint8Array(DIGEST_BYTES);
 
-/** RFC 5869 HKDF with a one-block expand: two outputs of at most 32 bytes from one PRK. */
-function hkdfTwo(salt: HmacKey, ikm: Uint8Array, t1Infos: [Uint8Array, Uint8Array], lengths: [number, number]): [Uint8Array, Uint8Array] {
-  hmac(salt, ikm, prk, 0); // Extract: PRK = HMAC(salt, IKM)
-  hmacKey(prk, prkKey);
-  hmac(prkKey, t1Infos[0], t1, 0); // Expand: T(1) = HMAC(PRK, info || 0x01)
-  const first = t1.slice(0, lengths[0]);
-  hmac(prkKey, t1Infos[1], t1, 0);
-  const second = t1.slice(0, lengths[1]);
-  prk.fill(0);
-  t1.fill(0);
-  prkKey.inner.fill(0);
-  prkKey.outer.fill(0);
-  return [first, second];
+/**
+ * RFC 5869 HKDF with a one-block expand: PRK = HMAC(salt, IKM), then for each info T(1) = HMAC(PRK, info || 0x01),
+ * handed to `use` in a scratch buffer (32 bytes) that is wiped, with the PRK, once `use` returns or throws.
+ */
+function hkdfEach(salt: HmacKey, ikm: Uint8Array, t1Infos: readonly Uint8Array[], use: (i: number, okm: Uint8Array) => void): void {
+  try {
+    hmac(salt, ikm, prk, 0);
+    hmacKey(prk, prkKey);
+    for (let i = 0; i < t1Infos.length; i++) {
+      hmac(prkKey, t1Infos[i]!, t1, 0);
+      use(i, t1);
+    }
+  } finally {
+    prk.fill(0);
+    t1.fill(0);
+    prkKey.inner.fill(0);
+    prkKey.outer.fill(0);
+  }
 }
 
-/** Same as `deriveEntryKeys` of hkdf-seal.ts, synchronously. */
-export function deriveEntryKeysSync(y: Uint8Array, indexId: string): { tag: Uint8Array; sealKey: Uint8Array } {
+/** Two outputs of at most 32 bytes each, as new arrays. */
+function hkdfTwo(salt: HmacKey, ikm: Uint8Array, t1Infos: [Uint8Array, Uint8Array], lengths: [number, number]): [Uint8Array, Uint8Array] {
+  const out: Uint8Array[] = [];
+  hkdfEach(salt, ikm, t1Infos, (i, okm) => out.push(okm.slice(0, lengths[i])));
+  return [out[0]!, out[1]!];
+}
+
+/** The HMAC key state of an index id as HKDF salt (cached: an index build derives millions of entries with it). */
+function entrySalt(y: Uint8Array, indexId: string): HmacKey {
   checkEntryArgs(y, indexId);
   if (cachedSalt !== indexId) {
     hmacKey(Buffer.from(indexId, 'utf8'), saltKey);
     cachedSalt = indexId;
   }
-  const [tag, sealKey] = hkdfTwo(saltKey, y, [TAG_T1, SEAL_T1], [TAG_BYTES, SEAL_KEY_BYTES]);
+  return saltKey;
+}
+
+const ENTRY_T1S = [TAG_T1, SEAL_T1] as const;
+
+/** Same as `deriveEntryKeys` of hkdf-seal.ts, synchronously. */
+export function deriveEntryKeysSync(y: Uint8Array, indexId: string): { tag: Uint8Array; sealKey: Uint8Array } {
+  const [tag, sealKey] = hkdfTwo(entrySalt(y, indexId), y, [...ENTRY_T1S], [TAG_BYTES, SEAL_KEY_BYTES]);
   return { tag, sealKey };
 }
 
@@ -73,29 +92,20 @@ export function deriveEntryKeysSync(y: Uint8Array, indexId: string): { tag: Uint
  * as `deriveEntryKeysSync` then `sealSync`, without their intermediate arrays: an index build seals millions.
  */
 export function sealEntryInto(y: Uint8Array, indexId: string, plaintext: Uint8Array, out: Uint8Array, offset: number): void {
-  checkEntryArgs(y, indexId);
-  if (cachedSalt !== indexId) {
-    hmacKey(Buffer.from(indexId, 'utf8'), saltKey);
-    cachedSalt = indexId;
-  }
+  const salt = entrySalt(y, indexId);
   if (offset < 0 || offset + TAG_BYTES + plaintext.length + GCM_TAG_BYTES > out.length) throw new RangeError('sealEntryInto: the entry does not fit');
-  try {
-    hmac(saltKey, y, prk, 0); // Extract: PRK = HMAC(salt, y)
-    hmacKey(prk, prkKey);
-    hmac(prkKey, TAG_T1, t1, 0); // tag = T(1) of "vigie/v1/tag", 16 bytes
-    out.set(t1.subarray(0, TAG_BYTES), offset);
-    hmac(prkKey, SEAL_T1, t1, 0); // sealKey = T(1) of "vigie/v1/seal", 32 bytes (copied by OpenSSL at init)
-    const cipher = createCipheriv('aes-256-gcm', t1, ZERO_NONCE);
+  hkdfEach(salt, y, ENTRY_T1S, (i, okm) => {
+    if (i === 0) {
+      out.set(okm.subarray(0, TAG_BYTES), offset);
+      return;
+    }
+    // The 32-byte seal key, copied by OpenSSL when the cipher is made (the scratch is wiped after).
+    const cipher = createCipheriv('aes-256-gcm', okm, ZERO_NONCE);
     const body = cipher.update(plaintext);
     cipher.final(); // GCM is a stream mode: nothing is held back
     out.set(body, offset + TAG_BYTES);
     out.set(cipher.getAuthTag(), offset + TAG_BYTES + body.length);
-  } finally {
-    prk.fill(0);
-    t1.fill(0);
-    prkKey.inner.fill(0);
-    prkKey.outer.fill(0);
-  }
+  });
 }
 
 /** Same as `seal`: AES-256-GCM, 12 zero bytes of nonce, no AAD; ciphertext || 16-byte tag. */

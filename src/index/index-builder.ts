@@ -9,7 +9,7 @@ import { categoriesOf } from '../identifiers/categories.js';
 import type { EntryPayload, Manifest } from '../lookup/protocol.js';
 import { GCM_TAG_BYTES, TAG_BYTES } from '../lookup/protocol.js';
 import { chooseBucketBits } from '../lookup/bucket.js';
-import { createBucketSpill } from './bucket-spill.js';
+import { createBucketSpill, type BucketSpill } from './bucket-spill.js';
 import type { EvaluatorPool } from './evaluator-pool.js';
 import type { SealResult } from './evaluator-core.js';
 import { createOrderedPipeline } from './ordered-pipeline.js';
@@ -140,27 +140,7 @@ export async function buildIndex(target: BuildTarget, pool: EvaluatorPool, optio
 
     const counted = spill.counts.reduce((n, c) => n + c, 0);
     if (counted !== sealed || sealed > distinct) throw new VigieError('E_STORE', `index build: ${counted} entries placed in buckets, ${sealed} sealed, ${distinct} identifiers`);
-    let entriesPerBucket = 1;
-    for (const c of spill.counts) if (c > entriesPerBucket) entriesPerBucket = c;
-
-    // Second pass: each group's buckets made on a worker (padded to the fullest bucket with random dummies, entries
-    // in byte order) and written in bucket order while the workers make the next groups.
-    const bucketBytes = entriesPerBucket * entrySize;
-    const writing = createOrderedPipeline<{ firstBucket: number; data: Uint8Array }>(window, async ({ firstBucket, data }) => {
-      const buckets = data.length / bucketBytes;
-      for (let b = 0; b < buckets; b++) {
-        const written = target.writeBucket(indexId, firstBucket + b, Buffer.from(data.buffer, data.byteOffset + b * bucketBytes, bucketBytes));
-        if (written !== undefined) await written;
-      }
-    });
-    for (let g = 0; g < spill.groups; g++) {
-      const firstBucket = g * spill.bucketsPerGroup;
-      const buckets = Math.min(spill.bucketsPerGroup, bucketCount - firstBucket);
-      if (buckets <= 0) break;
-      const records = spill.readGroup(g);
-      await writing.push(pool.assemble({ records, firstBucket, buckets, entriesPerBucket, entrySize }).then((data) => ({ firstBucket, data })));
-    }
-    await writing.drain();
+    const entriesPerBucket = await writeBuckets(target, pool, spill, { indexId, entrySize, bucketCount, window });
 
     const manifest: Manifest = {
       indexId,
@@ -176,4 +156,35 @@ export async function buildIndex(target: BuildTarget, pool: EvaluatorPool, optio
   } finally {
     spill.close();
   }
+}
+
+/**
+ * Second pass of the build: each group's buckets made on a worker (padded to the fullest bucket with random dummies,
+ * entries in byte order) and written in bucket order while the workers make the next groups. Returns the padding.
+ */
+async function writeBuckets(
+  target: BuildTarget,
+  pool: EvaluatorPool,
+  spill: BucketSpill,
+  { indexId, entrySize, bucketCount, window }: { indexId: string; entrySize: number; bucketCount: number; window: number },
+): Promise<number> {
+  let entriesPerBucket = 1;
+  for (const c of spill.counts) if (c > entriesPerBucket) entriesPerBucket = c;
+  const bucketBytes = entriesPerBucket * entrySize;
+  const writing = createOrderedPipeline<{ firstBucket: number; data: Uint8Array }>(window, async ({ firstBucket, data }) => {
+    const buckets = data.length / bucketBytes;
+    for (let b = 0; b < buckets; b++) {
+      const written = target.writeBucket(indexId, firstBucket + b, Buffer.from(data.buffer, data.byteOffset + b * bucketBytes, bucketBytes));
+      if (written !== undefined) await written;
+    }
+  });
+  for (let g = 0; g < spill.groups; g++) {
+    const firstBucket = g * spill.bucketsPerGroup;
+    const buckets = Math.min(spill.bucketsPerGroup, bucketCount - firstBucket);
+    if (buckets <= 0) break;
+    const records = spill.readGroup(g);
+    await writing.push(pool.assemble({ records, firstBucket, buckets, entriesPerBucket, entrySize }).then((data) => ({ firstBucket, data })));
+  }
+  await writing.drain();
+  return entriesPerBucket;
 }

@@ -14,6 +14,26 @@ const CHUNK = 4096;
 const SCRATCH_CACHE_KIB = 64 * 1024;
 /** Identifiers appended per INSERT statement (4 parameters each, well under SQLite's limit of 32,766). */
 const APPEND_ROWS = 32;
+const MANY_VALUES = Array<string>(APPEND_ROWS).fill('(?, ?, ?, ?)').join(', ');
+
+/**
+ * Inserts `count` rows of 4 values, APPEND_ROWS per statement (`many`) and the rest one by one (`one`): a call into
+ * SQLite per 32 rows instead of per row (1.7 million identifiers at full size). `bind(k, args, at)` writes row k's
+ * values at `args[at..at+3]`.
+ */
+function appendRows(one: Database.Statement, many: Database.Statement, count: number, bind: (k: number, args: unknown[], at: number) => void): void {
+  let k = 0;
+  const args = new Array<unknown>(4 * APPEND_ROWS);
+  for (; k + APPEND_ROWS <= count; k += APPEND_ROWS) {
+    for (let r = 0; r < APPEND_ROWS; r++) bind(k + r, args, 4 * r);
+    many.run(args);
+  }
+  const single = new Array<unknown>(4);
+  for (; k < count; k++) {
+    bind(k, single, 0);
+    one.run(single);
+  }
+}
 
 /**
  * A private scratch database (an anonymous temporary file SQLite deletes on close), attached to the store's
@@ -70,49 +90,27 @@ class SqliteIngestSession implements IngestSession {
   ) {
     const db = store.db;
     this.appendFound = db.prepare('INSERT INTO scratch.found (y, type, prefix, cats) VALUES (?, ?, ?, ?)');
-    this.appendFoundMany = db.prepare(`INSERT INTO scratch.found (y, type, prefix, cats) VALUES ${Array(APPEND_ROWS).fill('(?, ?, ?, ?)').join(', ')}`);
+    this.appendFoundMany = db.prepare(`INSERT INTO scratch.found (y, type, prefix, cats) VALUES ${MANY_VALUES}`);
     this.appendPerson = db.prepare('INSERT INTO scratch.persons (key, cats, department, minor) VALUES (?, ?, ?, ?)');
-    this.appendPersonMany = db.prepare(`INSERT INTO scratch.persons (key, cats, department, minor) VALUES ${Array(APPEND_ROWS).fill('(?, ?, ?, ?)').join(', ')}`);
+    this.appendPersonMany = db.prepare(`INSERT INTO scratch.persons (key, cats, department, minor) VALUES ${MANY_VALUES}`);
     this.insertBucket = db.prepare('INSERT INTO buckets (index_id, bucket, data) VALUES (?, ?, ?)');
   }
 
   append(batch: FoundBatch): void {
-    const { ys } = batch;
-    const bind = (k: number, args: unknown[], at: number): void => {
+    const { ys, persons } = batch;
+    appendRows(this.appendFound, this.appendFoundMany, batch.count, (k, args, at) => {
       args[at] = Buffer.from(ys.buffer, ys.byteOffset + k * Y_BYTES, Y_BYTES);
       args[at + 1] = batch.types[k]!;
       args[at + 2] = batch.prefixes[k]!;
       args[at + 3] = batch.cats[k]!;
-    };
-    // APPEND_ROWS rows per statement: one call into SQLite instead of one per identifier (1.7 million at full size).
-    let k = 0;
-    const args = new Array<unknown>(4 * APPEND_ROWS);
-    for (; k + APPEND_ROWS <= batch.count; k += APPEND_ROWS) {
-      for (let r = 0; r < APPEND_ROWS; r++) bind(k + r, args, 4 * r);
-      this.appendFoundMany.run(args);
-    }
-    const one = new Array<unknown>(4);
-    for (; k < batch.count; k++) {
-      bind(k, one, 0);
-      this.appendFound.run(one);
-    }
-    const persons = batch.persons;
-    const personArgs = new Array<unknown>(4 * APPEND_ROWS);
-    let p = 0;
-    for (; p + APPEND_ROWS <= persons.length; p += APPEND_ROWS) {
-      for (let r = 0; r < APPEND_ROWS; r++) {
-        const person = persons[p + r]!;
-        personArgs[4 * r] = person.key;
-        personArgs[4 * r + 1] = person.cats;
-        personArgs[4 * r + 2] = person.department;
-        personArgs[4 * r + 3] = person.minor ? 1 : 0;
-      }
-      this.appendPersonMany.run(personArgs);
-    }
-    for (; p < persons.length; p++) {
-      const person = persons[p]!;
-      this.appendPerson.run(person.key, person.cats, person.department, person.minor ? 1 : 0);
-    }
+    });
+    appendRows(this.appendPerson, this.appendPersonMany, persons.length, (k, args, at) => {
+      const person = persons[k]!;
+      args[at] = person.key;
+      args[at + 1] = person.cats;
+      args[at + 2] = person.department;
+      args[at + 3] = person.minor ? 1 : 0;
+    });
   }
 
   async mergeIdentifiers(): Promise<Record<IdentifierType, number>> {
