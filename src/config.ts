@@ -1,6 +1,7 @@
 // The one place where Vigie reads its environment. Everything else receives a Config.
 
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { VigieError } from './errors.js';
 import { normalizeBucketBaseUrl } from './lookup/protocol.js';
 
@@ -77,6 +78,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const bucketBaseUrl = parseBucketBaseUrl(nonEmpty(env, 'VIGIE_BUCKET_BASE_URL'));
   const evalThreads = parseThreads(nonEmpty(env, 'VIGIE_EVAL_THREADS'), 'VIGIE_EVAL_THREADS');
   return { db, keyFile, port, host, trustedProxies, rateLimit, hsts, noticeRateLimit, controllerFile, adminToken, portal, bucketBaseUrl, redisUrl, redisFailure, evalThreads };
+}
+
+/** The evaluation threads `vigie serve` starts: VIGIE_EVAL_THREADS, else one per core. */
+export function evalThreadsOf(config: Pick<Config, 'evalThreads'>): number {
+  return config.evalThreads ?? availableParallelism();
 }
 
 /** A number of worker threads, 0 to 64; undefined (unset) means the default, null. */

@@ -2,11 +2,10 @@
 // side that `vigie check --server URL` uses to check against a running server instead of the local store.
 
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { parsePort, parseThreads, type Config } from '../config.js';
+import { evalThreadsOf, parsePort, parseThreads, type Config } from '../config.js';
 import { VigieError } from '../errors.js';
 import { createVoprfServer } from '../crypto/voprf-server.js';
 import { createEvaluatorPool, type EvaluatorPool } from '../index/evaluator-pool.js';
@@ -72,7 +71,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const server = await createVoprfServer(key.secretKey);
     // Blind evaluations on worker threads (one per core by default): the event loop keeps to HTTP, buckets and
     // notices, and one process uses every core. 0 keeps them on the event loop.
-    const threads = config.evalThreads ?? availableParallelism();
+    const threads = evalThreadsOf(config);
     if (threads > 0) {
       pool = await createEvaluatorPool({
         secretKey: key.secretKey,
@@ -178,7 +177,7 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
       rateLimitStore: config.redisUrl === null ? 'memory' : `redis (failure ${config.redisFailure})`,
       trustedProxies: config.trustedProxies.length,
       hsts: config.hsts,
-      evalThreads: config.evalThreads ?? availableParallelism(),
+      evalThreads: evalThreadsOf(config),
     },
     'vigie serve listening',
   );

@@ -86,7 +86,6 @@ export interface EvaluatorCore {
   blindEvaluate(job: BlindJob): BlindResult;
 }
 
-
 const encoder = new TextEncoder();
 const bucketDomain = encoder.encode(BUCKET_DOMAIN);
 
@@ -143,12 +142,14 @@ export async function createEvaluatorCore(secretKey: Uint8Array): Promise<Evalua
       const ys = new Uint8Array(n * Y_BYTES);
       const maskedPrefixes = new Uint32Array(n);
       const bytes = encoder.encode(canonicals);
+      if (n === 0 && bytes.length > 0) throw new RangeError('evaluate: more canonical forms than counted');
       let start = 0;
       for (let i = 0; i < n; i++) {
-        if (start > bytes.length) throw new RangeError('evaluate: fewer canonical forms than counted');
-        let end = bytes.indexOf(0x0a, start);
-        if (end === -1) end = bytes.length;
-        if (i === n - 1 && end !== bytes.length) throw new RangeError('evaluate: more canonical forms than counted (one holds a line feed)');
+        // Forms 0..n-2 end at a line feed, the last one at the end: a line feed missing or left over is a miscount.
+        const last = i === n - 1;
+        const end = last ? bytes.length : bytes.indexOf(0x0a, start);
+        if (end === -1) throw new RangeError('evaluate: fewer canonical forms than counted');
+        if (last && bytes.indexOf(0x0a, start) !== -1) throw new RangeError('evaluate: more canonical forms than counted (one holds a line feed)');
         const input = bytes.subarray(start, end);
         start = end + 1;
         const y = server.evaluate(input);
@@ -156,7 +157,6 @@ export async function createEvaluatorCore(secretKey: Uint8Array): Promise<Evalua
         const prefix = bucketPrefix(input);
         maskedPrefixes[i] = (prefix ^ maskFor(y)) >>> 0;
       }
-      if (start < bytes.length) throw new RangeError('evaluate: fewer canonical forms than counted');
       bytes.fill(0); // identifiers should not linger in memory longer than needed
       return { ys, maskedPrefixes };
     },
