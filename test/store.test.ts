@@ -3,6 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVoprfServer } from '../src/crypto/voprf-server.js';
@@ -189,6 +190,27 @@ for (const engine of engines()) {
     });
   });
 }
+
+describe('SQLite store file', () => {
+  it('creates new stores with 16 KiB pages and opens an older store with 4 KiB pages as it is', async () => {
+    const fresh = new SqliteStore(join(ws.dir, 'pages-new.db'));
+    expect(fresh.db.pragma('page_size', { simple: true })).toBe(16384);
+    await fresh.close();
+
+    // A store created before the change: SQLite's default pages, already in WAL mode, with a meta row.
+    const oldPath = join(ws.dir, 'pages-old.db');
+    const old = new Database(oldPath);
+    old.pragma('page_size = 4096');
+    old.pragma('journal_mode = WAL');
+    old.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
+    old.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', '1');
+    old.close();
+    const reopened = new SqliteStore(oldPath);
+    expect(reopened.db.pragma('page_size', { simple: true })).toBe(4096);
+    expect(reopened.getMeta('schema_version')).toBe('1');
+    await reopened.close();
+  });
+});
 
 describe.skipIf(!withPostgres)('SQLite and PostgreSQL on the same input', () => {
   const drops: (() => Promise<void>)[] = [];
