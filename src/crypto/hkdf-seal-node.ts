@@ -99,13 +99,20 @@ export function sealEntryInto(y: Uint8Array, indexId: string, plaintext: Uint8Ar
       out.set(okm.subarray(0, TAG_BYTES), offset);
       return;
     }
-    // The 32-byte seal key, copied by OpenSSL when the cipher is made (the scratch is wiped after).
-    const cipher = createCipheriv('aes-256-gcm', okm, ZERO_NONCE);
-    const body = cipher.update(plaintext);
-    cipher.final(); // GCM is a stream mode: nothing is held back
-    out.set(body, offset + TAG_BYTES);
-    out.set(cipher.getAuthTag(), offset + TAG_BYTES + body.length);
+    gcmSealInto(okm, plaintext, out, offset + TAG_BYTES);
   });
+}
+
+/**
+ * AES-256-GCM(key, 12 zero bytes of nonce, no AAD) of `plaintext`, written as ciphertext || 16-byte tag into `out` at
+ * `offset`. The key is copied by OpenSSL when the cipher is made: the caller may wipe it on return.
+ */
+export function gcmSealInto(key: Uint8Array, plaintext: Uint8Array, out: Uint8Array, offset: number): void {
+  const cipher = createCipheriv('aes-256-gcm', key, ZERO_NONCE);
+  const body = cipher.update(plaintext);
+  cipher.final(); // GCM is a stream mode: nothing is held back
+  out.set(body, offset);
+  out.set(cipher.getAuthTag(), offset + body.length);
 }
 
 /** Same as `seal`: AES-256-GCM, 12 zero bytes of nonce, no AAD; ciphertext || 16-byte tag. */

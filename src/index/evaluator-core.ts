@@ -4,8 +4,7 @@
 import { hkdfSync, randomFillSync } from 'node:crypto';
 import { ELEMENT_BYTES } from '../crypto/suite.js';
 import { createVoprfServer } from '../crypto/voprf-server.js';
-import { sealEntryInto } from '../crypto/hkdf-seal-node.js';
-import { finish, SHA256_IV } from '../crypto/sha256-blocks.js';
+import { sodiumHashes, type SodiumHashes } from '../crypto/sodium-sha256.js';
 import { BUCKET_DOMAIN, bucketOfPrefix } from '../lookup/bucket.js';
 import { RECORD_HEADER } from './bucket-spill.js';
 import { GCM_TAG_BYTES, TAG_BYTES } from '../lookup/protocol.js';
@@ -94,10 +93,10 @@ const bucketDomain = encoder.encode(BUCKET_DOMAIN);
  * hash prefix of a low-entropy identifier (a NIR) would let a database thief confirm guesses offline. So the prefix
  * is stored XOR a PRF of y under a key derived from the OPRF secret: without the key file it is uniform noise.
  */
-export function createMasker(secretKey: Uint8Array): (y: Uint8Array) => number {
+export function createMasker(secretKey: Uint8Array, hashes: SodiumHashes): (y: Uint8Array) => number {
   const maskKey = new Uint8Array(hkdfSync('sha256', secretKey, new Uint8Array(0), 'vigie/v1/store-bucket-mask', 32));
   // SHA-256(key || y) over a fixed-length y is a PRF (length extension needs attacker-chosen lengths); two
-  // compressions, computed in JavaScript (sha256-blocks.ts) because a node:crypto call costs more than the hash.
+  // compressions, on libsodium's WebAssembly (sodium-sha256.ts) because a node:crypto call costs more than the hash.
   const scratch = new Uint8Array(maskKey.length + Y_BYTES);
   scratch.set(maskKey, 0);
   maskKey.fill(0);
@@ -105,7 +104,7 @@ export function createMasker(secretKey: Uint8Array): (y: Uint8Array) => number {
   return (y) => {
     if (y.length !== Y_BYTES) throw new RangeError(`"y" expected ${Y_BYTES} bytes, got ${y.length}`);
     scratch.set(y, 32);
-    finish(SHA256_IV, 0, scratch, digest, 0);
+    hashes.sha256Into(scratch, digest, 0);
     scratch.fill(0, 32);
     return readUint32(digest);
   };
@@ -114,7 +113,7 @@ export function createMasker(secretKey: Uint8Array): (y: Uint8Array) => number {
 const readUint32 = (bytes: Uint8Array): number => ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
 
 /** First 32 bits of SHA-256("vigie/v1/bucket" || canonical) (DESIGN §4), reusing one buffer. */
-function createBucketPrefixer(): (input: Uint8Array) => number {
+function createBucketPrefixer(hashes: SodiumHashes): (input: Uint8Array) => number {
   let scratch = new Uint8Array(256);
   scratch.set(bucketDomain, 0);
   const digest = new Uint8Array(32);
@@ -125,7 +124,7 @@ function createBucketPrefixer(): (input: Uint8Array) => number {
       scratch.set(bucketDomain, 0);
     }
     scratch.set(input, bucketDomain.length);
-    finish(SHA256_IV, 0, scratch.subarray(0, n), digest, 0);
+    hashes.sha256Into(scratch.subarray(0, n), digest, 0);
     scratch.fill(0, bucketDomain.length, n);
     return readUint32(digest);
   };
@@ -133,8 +132,9 @@ function createBucketPrefixer(): (input: Uint8Array) => number {
 
 export async function createEvaluatorCore(secretKey: Uint8Array): Promise<EvaluatorCore> {
   const server = await createVoprfServer(secretKey);
-  const maskFor = createMasker(secretKey);
-  const bucketPrefix = createBucketPrefixer();
+  const hashes = await sodiumHashes();
+  const maskFor = createMasker(secretKey, hashes);
+  const bucketPrefix = createBucketPrefixer(hashes);
 
   return {
     evaluate({ canonicals, count }) {
@@ -178,7 +178,7 @@ export async function createEvaluatorCore(secretKey: Uint8Array): Promise<Evalua
         buckets[i] = bucketOfPrefix((maskedPrefixes[i]! ^ maskFor(y)) >>> 0, bucketBits);
         const plaintext = plaintexts[payloadIndex[i]!];
         if (plaintext === undefined) throw new RangeError(`payload ${payloadIndex[i]} is not in the table`);
-        sealEntryInto(y, indexId, plaintext, entries, i * entrySize);
+        hashes.sealEntryInto(y, indexId, plaintext, entries, i * entrySize);
       }
       return { buckets, entries };
     },
