@@ -17,6 +17,8 @@ import { Y_BYTES } from './evaluator-core.js';
 import type { BuildTarget } from './store.js';
 
 const SEAL_BATCH = 8192;
+/** Categories are a 12-bit mask: (breach, categories) as one number is breach × CATS_RANGE + categories. */
+const CATS_RANGE = 1 << 16;
 /** Older index versions kept after a publication, for clients in the middle of a check. */
 export const KEEP_PREVIOUS = 1;
 
@@ -90,22 +92,28 @@ export async function buildIndex(target: BuildTarget, pool: EvaluatorPool, optio
       await sealing.push(pool.seal(job));
     };
 
-    let currentY: Buffer | null = null;
+    // The current y (its rows are adjacent) and what was found for it: (breach, categories) pairs.
+    const currentY = Buffer.alloc(Y_BYTES);
+    let haveY = false;
     let currentPrefix = 0;
-    let found: { id: string; cats: number }[] = [];
-    let foundKey = '';
+    const foundNums: number[] = [];
+    const foundCats: number[] = [];
     let sealed = 0;
-    // Few distinct (breach, categories) combinations exist: their JSON is computed once.
-    const payloadCache = new Map<string, string>();
+    // Few distinct (breach, categories) combinations exist: their JSON is computed once, under a number when the y
+    // was found in one breach (the common case), else under a string naming every pair.
+    const payloadCache = new Map<number | string, string>();
     const push = async (): Promise<void> => {
-      if (currentY === null || found.length === 0) return;
+      if (!haveY || foundNums.length === 0) return;
       currentY.copy(ys, count * Y_BYTES);
       prefixes[count] = currentPrefix;
-      let payload = payloadCache.get(foundKey);
+      let key: number | string = foundNums[0]! * CATS_RANGE + foundCats[0]!;
+      for (let f = 1; f < foundNums.length; f++) key = `${key};${foundNums[f]!}:${foundCats[f]!}`;
+      let payload = payloadCache.get(key);
       if (payload === undefined) {
+        const found = foundNums.map((num, f) => ({ id: byNum.get(num)!.id, cats: foundCats[f]! }));
         payload = payloadJson(found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
         if (payloadCache.size > 100_000) payloadCache.clear();
-        payloadCache.set(foundKey, payload);
+        payloadCache.set(key, payload);
       }
       let index = tableIndex.get(payload);
       if (index === undefined) {
@@ -118,18 +126,20 @@ export async function buildIndex(target: BuildTarget, pool: EvaluatorPool, optio
     };
 
     for await (const chunk of target.identifiersByY()) {
-      for (const [y, breachNum, prefix, cats] of chunk) {
-        if (currentY === null || !y.equals(currentY)) {
+      for (let i = 0; i < chunk.count; i++) {
+        const at = i * Y_BYTES;
+        if (!haveY || chunk.ys.compare(currentY, 0, Y_BYTES, at, at + Y_BYTES) !== 0) {
           await push();
-          currentY = y;
-          currentPrefix = prefix;
-          found = [];
-          foundKey = '';
+          chunk.ys.copy(currentY, 0, at, at + Y_BYTES);
+          haveY = true;
+          currentPrefix = chunk.prefixes[i]!;
+          foundNums.length = 0;
+          foundCats.length = 0;
         }
-        const breach = byNum.get(breachNum);
-        if (breach !== undefined && cats !== 0) {
-          found.push({ id: breach.id, cats });
-          foundKey += `${breachNum}:${cats};`;
+        const cats = chunk.cats[i]!;
+        if (byNum.has(chunk.breaches[i]!) && cats !== 0) {
+          foundNums.push(chunk.breaches[i]!);
+          foundCats.push(cats);
         }
       }
     }

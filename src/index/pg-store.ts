@@ -19,7 +19,8 @@ import {
   type IngestSession,
   type PersonGroup,
   type SealedNotice,
-  type IdentifierTuple,
+  identifierChunk,
+  type IdentifierChunk,
   type Store,
 } from './store.js';
 
@@ -404,14 +405,21 @@ class PgIngestSession implements IngestSession {
     return rows[0]!.n;
   }
 
-  async *identifiersByY(): AsyncIterable<IdentifierTuple[]> {
+  async *identifiersByY(): AsyncIterable<IdentifierChunk> {
     // A cursor lets the reads share the transaction's one connection; the primary key's index gives the order.
     await this.run('DECLARE by_y NO SCROLL CURSOR FOR SELECT y, breach, prefix, cats FROM identifiers ORDER BY y, breach');
     for (;;) {
       const rows = await this.fetchArrays(`FETCH ${FETCH_ROWS} FROM by_y`);
       if (rows.length === 0) break;
-      for (const row of rows) row[2] = (row[2] as number) >>> 0;
-      yield rows as IdentifierTuple[];
+      const chunk = identifierChunk(rows.length);
+      rows.forEach(([y, breach, prefix, cats], i) => {
+        if ((y as Buffer).length !== Y_BYTES) throw new VigieError('E_STORE', `${this.location}: an identifier row holds a y of ${(y as Buffer).length} bytes`);
+        chunk.ys.set(y as Buffer, i * Y_BYTES);
+        chunk.breaches[i] = breach as number;
+        chunk.prefixes[i] = (prefix as number) >>> 0;
+        chunk.cats[i] = cats as number;
+      });
+      yield chunk;
     }
     await this.run('CLOSE by_y');
   }

@@ -5,7 +5,8 @@ import { IDENTIFIER_TYPES, type IdentifierType } from '../identifiers/index.js';
 import type { Manifest } from '../lookup/protocol.js';
 import type { BreachStats } from './stats.js';
 import type Database from 'better-sqlite3';
-import type { BreachRef, FoundBatch, IdentifierTuple, IngestSession, PersonGroup } from './store.js';
+import { VigieError } from '../errors.js';
+import { identifierChunk, type BreachRef, type FoundBatch, type IdentifierChunk, type IngestSession, type PersonGroup } from './store.js';
 import type { SqliteStore } from './sqlite-store.js';
 
 const Y_BYTES = 64;
@@ -52,6 +53,20 @@ function detachScratch(db: Database.Database): void {
   if (!db.open || db.inTransaction) return;
   const attached = (db.pragma('database_list') as { name: string }[]).some((d) => d.name === 'scratch');
   if (attached) db.exec('DETACH DATABASE scratch');
+}
+
+/** Throws unless the chunk's rows follow `previous` in strictly increasing (y, breach) order. */
+export function checkOrder(chunk: IdentifierChunk, previous: { y: Buffer; breach: number } | null): void {
+  const { ys, breaches } = chunk;
+  for (let i = 0; i < chunk.count; i++) {
+    const order =
+      i === 0
+        ? previous === null
+          ? 1
+          : ys.compare(previous.y, 0, Y_BYTES, 0, Y_BYTES) || breaches[0]! - previous.breach
+        : ys.compare(ys, (i - 1) * Y_BYTES, i * Y_BYTES, i * Y_BYTES, (i + 1) * Y_BYTES) || breaches[i]! - breaches[i - 1]!;
+    if (order <= 0) throw new VigieError('E_STORE', 'index build: identifiers came out of key order');
+  }
 }
 
 export function beginSqliteIngest(store: SqliteStore, breachId: string, title: string, stamp: string): IngestSession {
@@ -156,18 +171,36 @@ class SqliteIngestSession implements IngestSession {
     return (this.store.db.prepare('SELECT count(DISTINCT y) AS n FROM identifiers').get() as { n: number }).n;
   }
 
-  async *identifiersByY(): AsyncIterable<IdentifierTuple[]> {
-    // The primary key's order (a WITHOUT ROWID table is stored in it): SQLite walks the B-tree, no sorter.
-    const rows = this.store.db.prepare('SELECT y, breach, prefix, cats FROM identifiers ORDER BY y, breach').raw(true);
-    let chunk: IdentifierTuple[] = [];
-    for (const row of rows.iterate() as IterableIterator<IdentifierTuple>) {
-      chunk.push(row);
-      if (chunk.length === CHUNK) {
-        yield chunk;
-        chunk = [];
+  async *identifiersByY(): AsyncIterable<IdentifierChunk> {
+    // The primary key's order (a WITHOUT ROWID table is stored in it, no sorter), CHUNK rows per statement, each
+    // chunk's columns concatenated by SQLite (y as hex): one row crosses into JavaScript per chunk instead of one
+    // array and one Buffer per identifier (2.3 s -> 1 s at full size). The next chunk starts after the last (y, breach)
+    // read, which the primary key finds directly. SQLite does not promise the order in which an aggregate sees rows,
+    // so the order is checked: a chunk out of order stops the build rather than mis-building an index.
+    const page = (after: string): string =>
+      `SELECT count(*), group_concat(hex(y), ''), group_concat(breach), group_concat(prefix), group_concat(cats)
+       FROM (SELECT y, breach, prefix, cats FROM identifiers ${after} ORDER BY y, breach LIMIT ${CHUNK})`;
+    const first = this.store.db.prepare(page('')).raw(true);
+    const next = this.store.db.prepare(page('WHERE (y, breach) > (?, ?)')).raw(true);
+    let row = first.get() as [number, string | null, string | null, string | null, string | null];
+    let previous: { y: Buffer; breach: number } | null = null;
+    while (row[0] > 0) {
+      const [count, ys, breaches, prefixes, cats] = row;
+      const chunk = identifierChunk(count);
+      if (chunk.ys.write(ys!, 'hex') !== count * Y_BYTES) throw new VigieError('E_STORE', 'index build: an identifier row holds a y of the wrong size');
+      const columns = [breaches!.split(','), prefixes!.split(','), cats!.split(',')];
+      if (columns.some((c) => c.length !== count)) throw new VigieError('E_STORE', 'index build: a chunk of identifiers is not whole');
+      for (let i = 0; i < count; i++) {
+        chunk.breaches[i] = Number(columns[0]![i]);
+        chunk.prefixes[i] = Number(columns[1]![i]) >>> 0;
+        chunk.cats[i] = Number(columns[2]![i]);
       }
+      checkOrder(chunk, previous);
+      const last = count - 1;
+      previous = { y: Buffer.from(chunk.ys.subarray(last * Y_BYTES)), breach: chunk.breaches[last]! };
+      yield chunk;
+      row = next.get(previous.y, previous.breach) as typeof row;
     }
-    if (chunk.length > 0) yield chunk;
   }
 
   writeBucket(indexId: string, bucket: number, data: Uint8Array): void {

@@ -95,8 +95,23 @@ export interface BreachRef {
   categories: number;
 }
 
-/** A row of the index build, in (y, breach) order: y, breach number, masked prefix, categories. */
-export type IdentifierTuple = [y: Buffer, breach: number, prefix: number, cats: number];
+/**
+ * Rows of the index build, in (y, breach) order, packed: row i is y = ys[64i .. 64i+64], breach number, masked
+ * prefix (unsigned 32-bit) and categories. Packed because an index build reads millions of rows: one array per column
+ * instead of an array and a Buffer per row.
+ */
+export interface IdentifierChunk {
+  count: number;
+  ys: Buffer;
+  breaches: Int32Array;
+  prefixes: Uint32Array;
+  cats: Int32Array;
+}
+
+/** An empty chunk of room for `count` rows, for the stores to fill. */
+export function identifierChunk(count: number): IdentifierChunk {
+  return { count, ys: Buffer.alloc(count * 64), breaches: new Int32Array(count), prefixes: new Uint32Array(count), cats: new Int32Array(count) };
+}
 
 /**
  * What the index build asks of the store, inside the ingest's transaction (DESIGN §4: an index version is built
@@ -110,7 +125,7 @@ export interface BuildTarget {
    * Every identifier row in (y, breach) order, in chunks, the prefix as an unsigned 32-bit number. The order is the
    * primary key's: no sort. Nothing is written to the store while the chunks are read.
    */
-  identifiersByY(): AsyncIterable<IdentifierTuple[]>;
+  identifiersByY(): AsyncIterable<IdentifierChunk>;
   writeBucket(indexId: string, bucket: number, data: Uint8Array): MaybePromise<void>;
   /** Records the manifest, makes it current, prunes versions older than the previous one. */
   publish(manifest: Manifest, keep: number): Promise<void>;
