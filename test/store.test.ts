@@ -192,9 +192,12 @@ for (const engine of engines()) {
 }
 
 describe('SQLite store file', () => {
-  it('creates new stores with 16 KiB pages and opens an older store with 4 KiB pages as it is', async () => {
+  it('creates new stores with 16 KiB pages and buckets in a rowid table, and opens an older store with 4 KiB pages as it is', async () => {
     const fresh = new SqliteStore(join(ws.dir, 'pages-new.db'));
     expect(fresh.db.pragma('page_size', { simple: true })).toBe(16384);
+    // Buckets in a rowid table, where one fits a page (a WITHOUT ROWID cell overflows beyond ~4 KB).
+    const bucketsSql = fresh.db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'buckets'").pluck().get() as string;
+    expect(bucketsSql).not.toMatch(/WITHOUT ROWID/);
     await fresh.close();
 
     // A store created before the change: SQLite's default pages, already in WAL mode, with a meta row.
