@@ -13,6 +13,8 @@ const Y_BYTES = 64;
 /** Rows handed to the index build at a time. */
 const CHUNK = 4096;
 const SCRATCH_CACHE_KIB = 64 * 1024;
+/** Sorter runs of the merges, in KiB (see withSorterRuns). */
+const SORTER_KIB = 8 * 1024;
 /** Identifiers appended per INSERT statement (4 parameters each, well under SQLite's limit of 32,766). */
 const APPEND_ROWS = 32;
 const MANY_VALUES = Array<string>(APPEND_ROWS).fill('(?, ?, ?, ?)').join(', ');
@@ -33,6 +35,22 @@ function appendRows(one: Database.Statement, many: Database.Statement, count: nu
   for (; k < count; k++) {
     bind(k, single, 0);
     one.run(single);
+  }
+}
+
+/**
+ * Runs `work` (a statement with a large GROUP BY) with the main database's page cache set to SORTER_KIB, then puts
+ * the cache back. SQLite sizes its sorter's in-memory runs by that cache: with 128 MiB the ~140 MB of an ingest's
+ * identifiers made one run sorted on this thread; with runs of 8 MiB, the store's helper threads (`threads = 2`) sort
+ * them while this thread reads the next, then merge them. Full-size merge of identifiers: 3.5-4 s -> ~2.1 s.
+ */
+function withSorterRuns<T>(db: Database.Database, work: () => T): T {
+  const cache = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma(`cache_size = -${SORTER_KIB}`);
+  try {
+    return work();
+  } finally {
+    db.pragma(`cache_size = ${cache}`);
   }
 }
 
@@ -136,26 +154,25 @@ class SqliteIngestSession implements IngestSession {
       counts[IDENTIFIER_TYPES[type as number]!]++;
       return prefix;
     });
-    this.store.db
-      .prepare(
-        `INSERT INTO identifiers (y, breach, prefix, cats)
-         SELECT y, ?, vigie_tally(min(type), min(prefix)), vigie_bit_or(cats) FROM scratch.found GROUP BY y`,
-      )
-      .run(this.breachNum);
+    const merge = this.store.db.prepare(
+      `INSERT INTO identifiers (y, breach, prefix, cats)
+       SELECT y, ?, vigie_tally(min(type), min(prefix)), vigie_bit_or(cats) FROM scratch.found GROUP BY y`,
+    );
+    withSorterRuns(this.store.db, () => merge.run(this.breachNum));
     return counts;
   }
 
   async personGroups(): Promise<PersonGroup[]> {
     // Persons merged by key, then counted by (categories, minor, department) in SQL: a few hundred groups cross into
     // JavaScript instead of one row per person.
-    const rows = this.store.db
+    const statement = this.store.db
       .prepare(
         `SELECT cats, department, minor, count(*) FROM (
            SELECT vigie_bit_or(cats) AS cats, min(department) AS department, max(minor) AS minor FROM scratch.persons GROUP BY key
          ) GROUP BY cats, department, minor`,
       )
-      .raw(true)
-      .all() as [number, string, number, number][];
+      .raw(true);
+    const rows = withSorterRuns(this.store.db, () => statement.all() as [number, string, number, number][]);
     return rows.map(([cats, department, minor, count]) => ({ cats, department, minor: minor === 1, count }));
   }
 
