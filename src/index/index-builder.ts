@@ -70,7 +70,8 @@ export async function buildIndex(target: BuildTarget, pool: EvaluatorPool, optio
     let prefixes = new Uint32Array(SEAL_BATCH);
     let payloadIndex = new Uint16Array(SEAL_BATCH);
     let payloadTable: string[] = [];
-    let tableIndex = new Map<string, number>();
+    // Per batch: each (breach, categories) key's place in the batch's payload table.
+    let tableIndex = new Map<number | string, number>();
     let count = 0;
     const flush = async (): Promise<void> => {
       if (count === 0) return;
@@ -108,17 +109,17 @@ export async function buildIndex(target: BuildTarget, pool: EvaluatorPool, optio
       prefixes[count] = currentPrefix;
       let key: number | string = foundNums[0]! * CATS_RANGE + foundCats[0]!;
       for (let f = 1; f < foundNums.length; f++) key = `${key};${foundNums[f]!}:${foundCats[f]!}`;
-      let payload = payloadCache.get(key);
-      if (payload === undefined) {
-        const found = foundNums.map((num, f) => ({ id: byNum.get(num)!.id, cats: foundCats[f]! }));
-        payload = payloadJson(found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
-        if (payloadCache.size > 100_000) payloadCache.clear();
-        payloadCache.set(key, payload);
-      }
-      let index = tableIndex.get(payload);
+      let index = tableIndex.get(key);
       if (index === undefined) {
+        let payload = payloadCache.get(key);
+        if (payload === undefined) {
+          const found = foundNums.map((num, f) => ({ id: byNum.get(num)!.id, cats: foundCats[f]! }));
+          payload = payloadJson(found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+          if (payloadCache.size > 100_000) payloadCache.clear();
+          payloadCache.set(key, payload);
+        }
         index = payloadTable.push(payload) - 1;
-        tableIndex.set(payload, index);
+        tableIndex.set(key, index);
       }
       payloadIndex[count++] = index;
       sealed++;

@@ -65,6 +65,18 @@ describe('identifiersByY on SQLite', () => {
     store.close();
   });
 
+  it('refuses a y of the wrong size instead of shifting every later row', async () => {
+    const store = new SqliteStore(':memory:');
+    const session = beginSqliteIngest(store, 'probe', 'Probe', '2026-12-07T00:00:00Z');
+    const insert = store.db.prepare('INSERT INTO identifiers (y, breach, prefix, cats) VALUES (?, ?, ?, ?)');
+    // 63 + 65 bytes: the page's total length is right, each y is not.
+    insert.run(Buffer.alloc(63, 1), 5, 0, 1);
+    insert.run(Buffer.alloc(65, 2), 5, 0, 1);
+    await expect(readAll(session.identifiersByY())).rejects.toThrow(/wrong size/);
+    await session.rollback();
+    store.close();
+  });
+
   it('refuses rows out of key order, repeated, or not after the previous chunk', () => {
     const chunk = identifierChunk(3);
     chunk.ys.fill(1, 0, 64);

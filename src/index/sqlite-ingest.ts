@@ -195,16 +195,18 @@ class SqliteIngestSession implements IngestSession {
     // read, which the primary key finds directly. SQLite does not promise the order in which an aggregate sees rows,
     // so the order is checked: a chunk out of order stops the build rather than mis-building an index.
     const page = (after: string): string =>
-      `SELECT count(*), group_concat(hex(y), ''), group_concat(breach), group_concat(prefix), group_concat(cats)
+      `SELECT count(*), min(length(y)), max(length(y)), group_concat(hex(y), ''), group_concat(breach), group_concat(prefix),
+         group_concat(cats)
        FROM (SELECT y, breach, prefix, cats FROM identifiers ${after} ORDER BY y, breach LIMIT ${CHUNK})`;
     const first = this.store.db.prepare(page('')).raw(true);
     const next = this.store.db.prepare(page('WHERE (y, breach) > (?, ?)')).raw(true);
-    let row = first.get() as [number, string | null, string | null, string | null, string | null];
+    let row = first.get() as [number, number | null, number | null, string | null, string | null, string | null, string | null];
     let previous: { y: Buffer; breach: number } | null = null;
     while (row[0] > 0) {
-      const [count, ys, breaches, prefixes, cats] = row;
+      const [count, shortest, longest, ys, breaches, prefixes, cats] = row;
+      if (shortest !== Y_BYTES || longest !== Y_BYTES) throw new VigieError('E_STORE', 'index build: an identifier row holds a y of the wrong size');
       const chunk = identifierChunk(count);
-      if (chunk.ys.write(ys!, 'hex') !== count * Y_BYTES) throw new VigieError('E_STORE', 'index build: an identifier row holds a y of the wrong size');
+      chunk.ys.write(ys!, 'hex');
       const columns = [breaches!.split(','), prefixes!.split(','), cats!.split(',')];
       if (columns.some((c) => c.length !== count)) throw new VigieError('E_STORE', 'index build: a chunk of identifiers is not whole');
       for (let i = 0; i < count; i++) {
